@@ -1,0 +1,153 @@
+package io.abrfetch.fetcher;
+
+import static io.abrfetch.fetcher.Checks.checkArgument;
+import static io.abrfetch.fetcher.Checks.checkNotNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One GET a peer asks its downloader for; build it with {@link #builder(String)}.
+ *
+ * @param url absolute http or https URL
+ * @param range the byte range to fetch, or null for the whole object
+ * @param priority whether a reader is blocked on it
+ * @param expectedSizeBytes the exact size of the body (the range's length for ranged requests)
+ *     when known, else {@link #UNKNOWN_SIZE}; a different size fails the request
+ *     ({@link FetchException.Kind#SIZE} or {@link FetchException.Kind#OVERLONG})
+ * @param mediaDurationUs media duration the body holds, for the soft deadline; 0 when unknown
+ * @param validator checks every 200/206 response head before a byte is delivered
+ * @param sink where the body goes
+ * @param headers extra request headers (for example authorization); never Range or If-*
+ * @param totalTimeout overall cap of this request including retries, or null for the
+ *     downloader's {@link DownloaderOptions#requestTimeout()}
+ */
+public record FetchRequest(String url, ByteRange range, RequestPriority priority,
+    long expectedSizeBytes, long mediaDurationUs, ResponseValidator validator, BodySink sink,
+    Map<String, String> headers, Duration totalTimeout) {
+
+  /** The {@code expectedSizeBytes} of a request whose size is not known in advance. */
+  public static final long UNKNOWN_SIZE = -1;
+  /** Default collect limit: 64 MiB. */
+  public static final int DEFAULT_COLLECT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+  public FetchRequest {
+    checkNotNull(url, "url");
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("url: " + url + " (expected: an absolute http(s) URL): "
+          + e.getMessage(), e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    checkArgument((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null,
+        "url: %s (expected: an absolute http(s) URL with a host)", url);
+    checkNotNull(priority, "priority");
+    checkArgument(expectedSizeBytes >= 0 || expectedSizeBytes == UNKNOWN_SIZE,
+        "expectedSizeBytes: %s (expected: >= 0 or UNKNOWN_SIZE)", expectedSizeBytes);
+    checkArgument(range == null || !range.isBounded() || expectedSizeBytes == UNKNOWN_SIZE
+        || expectedSizeBytes == range.lengthBytes(),
+        "expectedSizeBytes: %s (expected: the range length %s)", expectedSizeBytes, range);
+    checkArgument(mediaDurationUs >= 0, "mediaDurationUs: %s (expected: >= 0)", mediaDurationUs);
+    checkNotNull(validator, "validator");
+    checkNotNull(sink, "sink");
+    checkNotNull(headers, "headers");
+    headers = Map.copyOf(headers);
+    for (String name : headers.keySet()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      checkArgument(!lower.equals("range") && !lower.startsWith("if-"),
+          "headers: %s (expected: no Range or If-* header; the downloader owns those)", name);
+    }
+    checkArgument(totalTimeout == null || totalTimeout.toMillis() > 0,
+        "totalTimeout: %s (expected: null or >= 1 ms)", totalTimeout);
+  }
+
+  /** A builder for a GET of {@code url}: whole object, prefetch, collected up to 64 MiB. */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** A builder starting from this request's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(url);
+    b.range = range;
+    b.priority = priority;
+    b.expectedSizeBytes = expectedSizeBytes;
+    b.mediaDurationUs = mediaDurationUs;
+    b.validator = validator;
+    b.sink = sink;
+    b.headers.putAll(headers);
+    b.totalTimeout = totalTimeout;
+    return b;
+  }
+
+  /** Builds a {@link FetchRequest}. */
+  public static final class Builder {
+    private final String url;
+    private ByteRange range;
+    private RequestPriority priority = RequestPriority.PREFETCH;
+    private long expectedSizeBytes = UNKNOWN_SIZE;
+    private long mediaDurationUs;
+    private ResponseValidator validator = ResponseValidator.rejectHtml();
+    private BodySink sink = BodySink.collect(DEFAULT_COLLECT_LIMIT_BYTES);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Duration totalTimeout;
+
+    private Builder(String url) {
+      this.url = url;
+    }
+
+    public Builder range(ByteRange range) {
+      this.range = range;
+      if (range != null && range.isBounded()) {
+        this.expectedSizeBytes = range.lengthBytes();
+      }
+      return this;
+    }
+
+    public Builder priority(RequestPriority priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    public Builder expectedSizeBytes(long expectedSizeBytes) {
+      this.expectedSizeBytes = expectedSizeBytes;
+      return this;
+    }
+
+    public Builder mediaDurationUs(long mediaDurationUs) {
+      this.mediaDurationUs = mediaDurationUs;
+      return this;
+    }
+
+    public Builder validator(ResponseValidator validator) {
+      this.validator = validator;
+      return this;
+    }
+
+    public Builder sink(BodySink sink) {
+      this.sink = sink;
+      return this;
+    }
+
+    public Builder header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    public Builder totalTimeout(Duration totalTimeout) {
+      this.totalTimeout = totalTimeout;
+      return this;
+    }
+
+    public FetchRequest build() {
+      return new FetchRequest(url, range, priority, expectedSizeBytes, mediaDurationUs, validator,
+          sink, headers, totalTimeout);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.abrfetch.fetcher;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The downloader's state of one accepted request, across its attempts, requeues and resumes.
+ *
+ * <p>Threading: confined to the downloader's event loop.
+ */
+final class FetchTask implements SlotScheduler.Entry {
+
+  enum State {
+    QUEUED,
+    RUNNING,
+    ENDED
+  }
+
+  final long id;
+  final long sequence;
+  final PeerHandle peer;
+  final FetchRequest request;
+  final String originKey;
+  final Promise<FetchResult> promise;
+  final long rangeStartBytes;
+  final Buffer collected;
+
+  RequestPriority priority;
+  State state = State.QUEUED;
+  long queuedSinceNanos;
+  long firstDispatchNanos = -1;
+  long lastProgressNanos;
+  long timeToFirstByteNanos = -1;
+  int attempts;
+  int failedInRow;
+  int resumes;
+  /** Body bytes delivered to the sink, from the start of the requested range. */
+  long receivedBytes;
+  String pinnedEtag;
+  long pinnedTotalBytes = -1;
+  /** The URL whose response was last accepted (after redirects). */
+  String servedUrl;
+  int lastStatusCode;
+  boolean loadSlowEmitted;
+  long softTimerId = -1;
+  long deadlineTimerId = -1;
+  long backoffTimerId = -1;
+  /** When the pending retry may start (nano clock), or -1; survives a requeue. */
+  long retryAtNanos = -1;
+  long transferNanos;
+  int maxOverlap;
+  Future<Void> lastWrite;
+  Attempt attempt;
+
+  FetchTask(long id, long sequence, PeerHandle peer, FetchRequest request, Promise<FetchResult> promise) {
+    this.id = id;
+    this.sequence = sequence;
+    this.peer = peer;
+    this.request = request;
+    this.promise = promise;
+    this.priority = request.priority();
+    this.originKey = originKey(request.url());
+    this.servedUrl = request.url();
+    this.rangeStartBytes = request.range() == null ? 0 : request.range().offsetBytes();
+    if (request.sink() instanceof BodySink.Collect collect) {
+      long hint = request.expectedSizeBytes() > 0 ? request.expectedSizeBytes() : 8192;
+      collected = Buffer.buffer((int) Math.min(hint, collect.maxBytes()));
+    } else {
+      collected = null;
+    }
+  }
+
+  static String originKey(String url) {
+    URI uri = URI.create(url);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+  }
+
+  @Override
+  public String peerKey() {
+    return peer.peerId();
+  }
+
+  @Override
+  public String originKey() {
+    return originKey;
+  }
+
+  @Override
+  public RequestPriority priority() {
+    return priority;
+  }
+
+  @Override
+  public long sequence() {
+    return sequence;
+  }
+
+  /** Absolute offset of the next byte the sink wants. */
+  long wantedOffsetBytes() {
+    return rangeStartBytes + receivedBytes;
+  }
+
+  /** Whether the body is partly delivered, so the next attempt must continue it. */
+  boolean isResuming() {
+    return receivedBytes > 0;
+  }
+
+  /**
+   * One attempt on the wire: from dispatch (or a retry timer) to its body's end or failure,
+   * through up to {@code maxRedirects} redirects.
+   */
+  static final class Attempt {
+    final int number;
+    final long startNanos;
+    final Set<String> visitedUrls = new HashSet<>();
+    String url;
+    int redirectsLeft;
+    boolean dead;
+    boolean sentRange;
+    boolean sentIfMatch;
+    HttpClientRequest httpRequest;
+    HttpClientResponse response;
+    boolean headAccepted;
+    boolean bodyEnded;
+    int statusCode;
+    long firstByteNanos = -1;
+    /** Absolute object offset of the next byte this response will carry. */
+    long positionBytes;
+    /** Absolute end of this response's body per its headers, or -1 when unknown. */
+    long bodyEndBytes = -1;
+    /** Absolute end of what the sink wants, or Long.MAX_VALUE when unknown. */
+    long deliverEndBytes = Long.MAX_VALUE;
+    boolean rangeIgnored;
+    long deliveredBytes;
+    long inactivityTimerId = -1;
+    boolean pausedBySink;
+
+    Attempt(int number, long startNanos, String url, int redirectsLeft) {
+      this.number = number;
+      this.startNanos = startNanos;
+      this.url = url;
+      this.redirectsLeft = redirectsLeft;
+      visitedUrls.add(url);
+    }
+  }
+}
