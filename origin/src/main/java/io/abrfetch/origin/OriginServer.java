@@ -30,9 +30,14 @@ public final class OriginServer {
   private final SyntheticLadder ladderOrNull;
   private final String deploymentId;
   private final int port;
+  private final GrpcFaultPlan grpcFaults;
+  private final RangeReadStats grpcStats;
 
   private OriginServer(Vertx vertx, OriginOptions options, OriginStats stats, FaultPlan faults,
-      SyntheticLadder ladderOrNull, String deploymentId, int port) {
+      SyntheticLadder ladderOrNull, String deploymentId, int port, GrpcFaultPlan grpcFaults,
+      RangeReadStats grpcStats) {
+    this.grpcFaults = grpcFaults;
+    this.grpcStats = grpcStats;
     this.vertx = vertx;
     this.options = options;
     this.stats = stats;
@@ -68,9 +73,12 @@ public final class OriginServer {
       if (directory != null) {
         sources.add(new DirectorySource(vertx, directory, "/"));
       }
-      OriginVerticle verticle = new OriginVerticle(options, stats, faults, sources, epochNanos);
-      return vertx.deployVerticle(verticle).map(id ->
-          new OriginServer(vertx, options, stats, faults, ladder, id, verticle.port));
+      GrpcFaultPlan grpcFaults = new GrpcFaultPlan();
+      RangeReadStats grpcStats = new RangeReadStats();
+      OriginVerticle verticle = new OriginVerticle(options, stats, faults, sources, epochNanos,
+          grpcFaults, grpcStats);
+      return vertx.deployVerticle(verticle).map(id -> new OriginServer(vertx, options, stats,
+          faults, ladder, id, verticle.port, grpcFaults, grpcStats));
     });
   }
 
@@ -111,6 +119,19 @@ public final class OriginServer {
     return faults;
   }
 
+  /**
+   * The faults injected into gRPC range-read streams served on this origin's own port (requests
+   * with content type {@code application/grpc}); see {@code GRPC.md}. Thread-safe.
+   */
+  public GrpcFaultPlan grpcFaults() {
+    return grpcFaults;
+  }
+
+  /** What the gRPC range-read streams on this origin's own port served; thread-safe. */
+  public RangeReadStats grpcStats() {
+    return grpcStats;
+  }
+
   /** Stops listening, closes its connections and cancels its timers. */
   public Future<Void> close() {
     return vertx.undeploy(deploymentId);
@@ -138,12 +159,18 @@ public final class OriginServer {
     private final FaultPlan faults;
     private final List<ContentSource> sources;
     private final long epochNanos;
+    private final GrpcFaultPlan grpcFaults;
+    private final RangeReadStats grpcStats;
     private OriginHttpHandler handler;
+    private RangeReadOrigin.Front grpcFront;
     private HttpServer server;
     volatile int port;
 
     OriginVerticle(OriginOptions options, OriginStats stats, FaultPlan faults,
-        List<ContentSource> sources, long epochNanos) {
+        List<ContentSource> sources, long epochNanos, GrpcFaultPlan grpcFaults,
+        RangeReadStats grpcStats) {
+      this.grpcFaults = grpcFaults;
+      this.grpcStats = grpcStats;
       this.options = options;
       this.stats = stats;
       this.faults = faults;
@@ -160,13 +187,17 @@ public final class OriginServer {
           .setTcpNoDelay(true)
           .setReuseAddress(true));
       server.connectionHandler(handler::connectionOpened);
-      server.requestHandler(handler);
+      // gRPC range reads share the port, the content sources and the shaped links.
+      grpcFront = new RangeReadOrigin.Front(vertx, options, faults, grpcFaults, grpcStats, sources,
+          RangeReadOriginOptions.DEFAULT_MAX_MESSAGE_DATA_BYTES, handler::linkFor);
+      server.requestHandler(RangeReadOrigin.sharedPortHandler(vertx, grpcFront, handler));
       return server.listen().onSuccess(listening -> port = listening.actualPort());
     }
 
     @Override
     public Future<?> stop() {
       handler.stopAll();
+      grpcFront.stopAll();
       return server.close();
     }
   }

@@ -13,6 +13,9 @@
  *
  * <p>Content ({@code ContentSource}, {@code ServedObject}), shaping ({@code RateSchedule},
  * {@code Link}) and the fault plan do not depend on HTTP, so a range-read server on another
- * protocol (the gRPC one of the {@code protocol} module) can reuse them.
+ * protocol (the gRPC one of the {@code protocol} module) can reuse them: every
+ * {@link io.abrfetch.origin.OriginServer} also answers gRPC range reads on its own port, and
+ * {@link io.abrfetch.origin.RangeReadOrigin} serves them on a port and event loop of its own (see
+ * {@code GRPC.md}); both are confined to their event loop like the HTTP side.
  */
 package io.abrfetch.origin;
