@@ -11,5 +11,10 @@
  * and answers with a {@link io.vertx.core.Future}. Events, listeners, validators, abandon hooks,
  * stream sinks and result callbacks run on that event loop and must never block it. Value types
  * (requests, options, events, results) are immutable records, safe to share.
+ *
+ * <p>A {@link io.abrfetch.fetcher.MultiRangeReader} and its
+ * {@link io.abrfetch.fetcher.RangeReadStream}s follow the same rule: confined to the context that
+ * created the reader, callable from any thread. The HLS track peers live in
+ * {@code io.abrfetch.fetcher.hls}, with their own rule.
  */
 package io.abrfetch.fetcher;
