@@ -202,10 +202,11 @@ public final class Downloader {
 
   FetchHandle submit(PeerHandle peer, FetchRequest request) {
     Promise<FetchResult> promise = context.promise();
+    Promise<ResponseHead> headPromise = context.promise();
     FetchHandle handle;
     long id = nextRequestId.getAndIncrement();
-    handle = new FetchHandle(this, id, promise.future());
-    onContext(() -> accept(peer, id, request, promise));
+    handle = new FetchHandle(this, id, promise.future(), headPromise.future());
+    onContext(() -> accept(peer, id, request, promise, headPromise));
     return handle;
   }
 
@@ -262,7 +263,8 @@ public final class Downloader {
 
   // ---- confined logic ----
 
-  private void onContext(Runnable action) {
+  /** Runs {@code action} on the downloader's event loop: now when already there, else next. */
+  void onContext(Runnable action) {
     if (context.nettyEventLoop().inEventLoop()) {
       action.run();
     } else {
@@ -270,7 +272,7 @@ public final class Downloader {
     }
   }
 
-  private void assertOwner() {
+  void assertOwner() {
     assert context.nettyEventLoop().inEventLoop()
         : "downloader state touched off its event loop by " + Thread.currentThread();
   }
@@ -280,8 +282,9 @@ public final class Downloader {
   }
 
   private void accept(PeerHandle peer, long id, FetchRequest request,
-      Promise<FetchResult> promise) {
+      Promise<FetchResult> promise, Promise<ResponseHead> headPromise) {
     assertOwner();
+    promise.future().onFailure(headPromise::tryFail);
     if (closing || peer.isClosed() || peerIds.get(peer.peerId()) != peer
         || !scheduler.hasPeer(peer.peerId())) {
       metrics.rejections.increment();
@@ -295,7 +298,7 @@ public final class Downloader {
           + options.maxQueuedPerPeer() + " requests queued"));
       return;
     }
-    FetchTask task = new FetchTask(id, nextSequence++, peer, request, promise);
+    FetchTask task = new FetchTask(id, nextSequence++, peer, request, promise, headPromise);
     task.queuedSinceNanos = now();
     task.lastProgressNanos = task.queuedSinceNanos;
     live.put(id, task);
@@ -398,7 +401,7 @@ public final class Downloader {
         .setFollowRedirects(false);
     ro.putHeader("Accept-Encoding", "identity");
     task.request.headers().forEach(ro::putHeader);
-    ByteRange range = task.request.range();
+    ByteRange range = task.range;
     attempt.sentRange = range != null || task.isResuming();
     if (attempt.sentRange) {
       long start = task.wantedOffsetBytes();
@@ -406,8 +409,8 @@ public final class Downloader {
           : "";
       ro.putHeader("Range", "bytes=" + start + "-" + end);
     }
-    attempt.sentIfMatch = task.isResuming() && task.pinnedEtag != null
-        && !task.pinnedEtag.startsWith("W/");
+    attempt.sentIfMatch = (task.isResuming() || task.request.ifMatch() != null)
+        && task.pinnedEtag != null && !task.pinnedEtag.startsWith("W/");
     if (attempt.sentIfMatch) {
       ro.putHeader("If-Match", task.pinnedEtag);
     }
@@ -480,6 +483,17 @@ public final class Downloader {
       followRedirect(task, attempt, resp);
       return;
     }
+    if (status == 416 && !task.probeSettled && !task.isResuming()) {
+      // A probe from byte 0 that nothing satisfies: the object is empty.
+      task.probeSettled = true;
+      task.lastStatusCode = status;
+      task.servedUrl = attempt.url;
+      task.headPromise.tryComplete(new ResponseHead(attempt.url, status, resp.headers()));
+      if (!attempt.dead) {
+        bodyComplete(task, attempt);
+      }
+      return;
+    }
     if (status != 200 && status != 206) {
       attemptFailed(task, attempt, statusFailure(attempt, resp));
       return;
@@ -500,6 +514,10 @@ public final class Downloader {
     }
     emit(task, new FetchEvent.FirstByte(task.id, task.peer.peerId(), attempt.number, status,
         nowNanos - attempt.startNanos, status == 206));
+    if (attempt.dead) {
+      return;
+    }
+    task.headPromise.tryComplete(new ResponseHead(attempt.url, status, resp.headers()));
     if (attempt.dead) {
       return;
     }
@@ -592,11 +610,22 @@ public final class Downloader {
     if (rejection.isPresent()) {
       return FetchException.of(Kind.VALIDATION, rejection.get() + " from " + attempt.url);
     }
-    ByteRange range = request.range();
+    ByteRange range = task.range;
     long wanted = task.wantedOffsetBytes();
     String contentRange = resp.getHeader("Content-Range");
     long contentLength = parseLength(resp.getHeader("Content-Length"));
     long totalBytes;
+    if (!task.probeSettled) {
+      // The probe learns the object's extent from its first accepted head; a resume then asks
+      // for that extent, not for the probe's range.
+      ContentRange cr = ContentRange.parse(contentRange);
+      if (status == 206 && cr != null && cr.firstByte() == wanted && cr.totalBytes() >= 0
+          && cr.lastByte() + 1 == cr.totalBytes() && cr.totalBytes() < range.endExclusive()) {
+        range = ByteRange.of(0, cr.totalBytes());
+      } else if (status == 200 && contentRange == null) {
+        range = null;
+      }
+    }
     if (status == 206) {
       if (!attempt.sentRange) {
         return FetchException.of(Kind.RANGE, "unsolicited 206 from " + attempt.url);
@@ -636,6 +665,10 @@ public final class Downloader {
         return FetchException.of(Kind.RANGE, "object of " + totalBytes
             + " bytes ends before the range " + range + " at " + attempt.url);
       }
+    }
+    if (!task.probeSettled) {
+      task.probeSettled = true;
+      task.range = range;
     }
     String etag = resp.getHeader("ETag");
     if (task.pinnedEtag != null && etag != null && !task.pinnedEtag.equals(etag)) {

@@ -12,11 +12,14 @@ public final class FetchHandle {
   private final Downloader downloader;
   private final long requestId;
   private final Future<FetchResult> result;
+  private final Future<ResponseHead> head;
 
-  FetchHandle(Downloader downloader, long requestId, Future<FetchResult> result) {
+  FetchHandle(Downloader downloader, long requestId, Future<FetchResult> result,
+      Future<ResponseHead> head) {
     this.downloader = downloader;
     this.requestId = requestId;
     this.result = result;
+    this.head = head;
   }
 
   /** The id carried by every {@link FetchEvent} of this request. */
@@ -31,6 +34,17 @@ public final class FetchHandle {
    */
   public Future<FetchResult> result() {
     return result;
+  }
+
+  /**
+   * Completes with the head (status and headers) of the first response the downloader accepted,
+   * before any of its body reaches the sink; a later attempt (a resume) does not complete it
+   * again. For a {@link FetchRequest#rangeProbe()} answered 416 it is that 416 head. Fails like
+   * {@link #result()} when the request ends without an accepted response. Callbacks run on the
+   * downloader's event loop, possibly after the first body bytes were delivered.
+   */
+  public Future<ResponseHead> head() {
+    return head;
   }
 
   /** Cancels the request ({@link CancelReason#CALLER}); true when it was still live. */

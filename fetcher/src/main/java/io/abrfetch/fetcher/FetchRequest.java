@@ -25,10 +25,18 @@ import java.util.Map;
  * @param headers extra request headers (for example authorization); never Range or If-*
  * @param totalTimeout overall cap of this request including retries, or null for the
  *     downloader's {@link DownloaderOptions#requestTimeout()}
+ * @param ifMatch a strong ETag the object must still have, or null: sent as {@code If-Match} on
+ *     every attempt (not only on resumes); a 412 or a response with another ETag fails the
+ *     request with {@link FetchException.Kind#CHANGED}
+ * @param rangeProbe whether {@code range} (bounded, from byte 0) only probes an object of unknown
+ *     size: a 206 clamped at the object's end (the object is smaller than the range) is accepted
+ *     and delivered whole, a 200 (the origin ignored {@code Range}) delivers the whole object
+ *     instead of the range's slice, and a 416 (nothing to serve from byte 0: the object is empty)
+ *     completes the request with no body; {@code expectedSizeBytes} must then be unknown
  */
 public record FetchRequest(String url, ByteRange range, RequestPriority priority,
     long expectedSizeBytes, long mediaDurationUs, ResponseValidator validator, BodySink sink,
-    Map<String, String> headers, Duration totalTimeout) {
+    Map<String, String> headers, Duration totalTimeout, String ifMatch, boolean rangeProbe) {
 
   /** The {@code expectedSizeBytes} of a request whose size is not known in advance. */
   public static final long UNKNOWN_SIZE = -1;
@@ -65,6 +73,12 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
     }
     checkArgument(totalTimeout == null || totalTimeout.toMillis() > 0,
         "totalTimeout: %s (expected: null or >= 1 ms)", totalTimeout);
+    checkArgument(ifMatch == null || (!ifMatch.isBlank() && !ifMatch.startsWith("W/")),
+        "ifMatch: %s (expected: null or a strong ETag)", ifMatch);
+    checkArgument(!rangeProbe || (range != null && range.isBounded() && range.offsetBytes() == 0
+        && expectedSizeBytes == UNKNOWN_SIZE),
+        "rangeProbe with range %s and expectedSizeBytes %s (expected: a bounded range from byte 0"
+            + " and UNKNOWN_SIZE)", range, expectedSizeBytes);
   }
 
   /** A builder for a GET of {@code url}: whole object, prefetch, collected up to 64 MiB. */
@@ -83,6 +97,8 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
     b.sink = sink;
     b.headers.putAll(headers);
     b.totalTimeout = totalTimeout;
+    b.ifMatch = ifMatch;
+    b.rangeProbe = rangeProbe;
     return b;
   }
 
@@ -97,6 +113,8 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
     private BodySink sink = BodySink.collect(DEFAULT_COLLECT_LIMIT_BYTES);
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Duration totalTimeout;
+    private String ifMatch;
+    private boolean rangeProbe;
 
     private Builder(String url) {
       this.url = url;
@@ -145,9 +163,27 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
       return this;
     }
 
+    /** Pins the object to {@code etag} from the first attempt on (see {@link FetchRequest#ifMatch()}). */
+    public Builder ifMatch(String etag) {
+      this.ifMatch = etag;
+      return this;
+    }
+
+    /**
+     * Makes the bounded range from byte 0 a probe of an object of unknown size (see
+     * {@link FetchRequest#rangeProbe()}); also forgets the expected size the range implied.
+     */
+    public Builder rangeProbe(boolean rangeProbe) {
+      this.rangeProbe = rangeProbe;
+      if (rangeProbe) {
+        this.expectedSizeBytes = UNKNOWN_SIZE;
+      }
+      return this;
+    }
+
     public FetchRequest build() {
       return new FetchRequest(url, range, priority, expectedSizeBytes, mediaDurationUs, validator,
-          sink, headers, totalTimeout);
+          sink, headers, totalTimeout, ifMatch, rangeProbe);
     }
   }
 }

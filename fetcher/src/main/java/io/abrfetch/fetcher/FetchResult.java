@@ -7,7 +7,8 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param requestId the id every event of this request carried
  * @param url the URL that served the last attempt (after redirects)
- * @param statusCode status of the last attempt (200 or 206)
+ * @param statusCode status of the last attempt (200 or 206; 416 for an empty object probed with
+ *     {@link FetchRequest#rangeProbe()})
  * @param sizeBytes body bytes delivered to the sink, exactly once each
  * @param body the collected body for {@link BodySink.Collect}, null for {@link BodySink.Stream}
  * @param etag the object's ETag when the origin sent one, else null

@@ -29,6 +29,7 @@ final class FetchTask implements SlotScheduler.Entry {
   final FetchRequest request;
   final String originKey;
   final Promise<FetchResult> promise;
+  final Promise<ResponseHead> headPromise;
   final long rangeStartBytes;
   final Buffer collected;
 
@@ -58,13 +59,25 @@ final class FetchTask implements SlotScheduler.Entry {
   int maxOverlap;
   Future<Void> lastWrite;
   Attempt attempt;
+  /**
+   * The range attempts ask for: the request's, until a {@link FetchRequest#rangeProbe()} learns
+   * the object's real extent (then the object's bytes, or null for the whole object).
+   */
+  ByteRange range;
+  /** Whether a range probe has learned the extent (so {@link #range} is final). */
+  boolean probeSettled;
 
-  FetchTask(long id, long sequence, PeerHandle peer, FetchRequest request, Promise<FetchResult> promise) {
+  FetchTask(long id, long sequence, PeerHandle peer, FetchRequest request,
+      Promise<FetchResult> promise, Promise<ResponseHead> headPromise) {
     this.id = id;
     this.sequence = sequence;
     this.peer = peer;
     this.request = request;
     this.promise = promise;
+    this.headPromise = headPromise;
+    this.range = request.range();
+    this.pinnedEtag = request.ifMatch();
+    this.probeSettled = !request.rangeProbe();
     this.priority = request.priority();
     this.originKey = originKey(request.url());
     this.servedUrl = request.url();

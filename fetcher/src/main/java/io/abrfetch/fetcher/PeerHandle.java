@@ -34,6 +34,10 @@ public final class PeerHandle {
     return peerId;
   }
 
+  Downloader downloader() {
+    return downloader;
+  }
+
   Peer peer() {
     return peer;
   }

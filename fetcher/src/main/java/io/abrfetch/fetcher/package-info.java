@@ -14,7 +14,9 @@
  *
  * <p>A {@link io.abrfetch.fetcher.MultiRangeReader} and its
  * {@link io.abrfetch.fetcher.RangeReadStream}s follow the same rule: confined to the context that
- * created the reader, callable from any thread. The HLS track peers live in
+ * created the reader, callable from any thread. A {@link io.abrfetch.fetcher.ParallelRangeGet} runs
+ * on its downloader's event loop; its {@code start}, {@code cancel} and byte counters may be
+ * called from any thread. The HLS track peers live in
  * {@code io.abrfetch.fetcher.hls}, with their own rule.
  */
 package io.abrfetch.fetcher;
