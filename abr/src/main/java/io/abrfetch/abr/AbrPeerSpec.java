@@ -26,22 +26,8 @@ public record AbrPeerSpec(
   public AbrPeerSpec {
     Objects.requireNonNull(playerId, "playerId");
     Objects.requireNonNull(mediaType, "mediaType");
-    bitratesBps = List.copyOf(bitratesBps);
-    if (bitratesBps.isEmpty()) {
-      throw new IllegalArgumentException("bitratesBps: empty (expected: at least one variant)");
-    }
-    long previous = 0;
-    for (long bitrate : bitratesBps) {
-      if (bitrate <= previous) {
-        throw new IllegalArgumentException(
-            "bitratesBps: " + bitratesBps + " (expected: > 0 and strictly ascending)");
-      }
-      previous = bitrate;
-    }
-    if (initialIndex < 0 || initialIndex >= bitratesBps.size()) {
-      throw new IllegalArgumentException(
-          "initialIndex: " + initialIndex + " (expected: 0.." + (bitratesBps.size() - 1) + ")");
-    }
+    bitratesBps = Ladder.checkedCopy(bitratesBps);
+    Ladder.checkIndex("initialIndex", initialIndex, bitratesBps);
     if (segmentDurationUs <= 0) {
       throw new IllegalArgumentException(
           "segmentDurationUs: " + segmentDurationUs + " (expected: > 0)");

@@ -39,22 +39,8 @@ public record AbrView(
     DownloadProgress download) {
 
   public AbrView {
-    bitratesBps = List.copyOf(bitratesBps);
-    if (bitratesBps.isEmpty()) {
-      throw new IllegalArgumentException("bitratesBps: empty (expected: at least one variant)");
-    }
-    long previous = 0;
-    for (long bitrate : bitratesBps) {
-      if (bitrate <= previous) {
-        throw new IllegalArgumentException(
-            "bitratesBps: " + bitratesBps + " (expected: > 0 and strictly ascending)");
-      }
-      previous = bitrate;
-    }
-    if (currentIndex < 0 || currentIndex >= bitratesBps.size()) {
-      throw new IllegalArgumentException(
-          "currentIndex: " + currentIndex + " (expected: 0.." + (bitratesBps.size() - 1) + ")");
-    }
+    bitratesBps = Ladder.checkedCopy(bitratesBps);
+    Ladder.checkIndex("currentIndex", currentIndex, bitratesBps);
     if (!(bufferMs >= 0) || Double.isInfinite(bufferMs)) {
       throw new IllegalArgumentException("bufferMs: " + bufferMs + " (expected: >= 0)");
     }

@@ -21,7 +21,7 @@ public final class FaultPlan {
 
   private final Object lock = new Object();
   // Guarded by lock.
-  private final List<Rule> rules = new ArrayList<>();
+  private final PrefixRules<Fault> rules = new PrefixRules<>();
   private final Map<String, Integer> generationsByPath = new HashMap<>();
   private RandomSchedule schedule;
 
@@ -29,22 +29,24 @@ public final class FaultPlan {
 
   /** Applies {@code fault} to every request whose path starts with {@code pathPrefix} until removed. */
   public FaultPlan add(String pathPrefix, Fault fault) {
-    return addRule(pathPrefix, fault, Rule.UNLIMITED);
+    synchronized (lock) {
+      rules.add(pathPrefix, fault);
+    }
+    return this;
   }
 
   /** Applies {@code fault} to the next {@code times} requests whose path starts with {@code pathPrefix}. */
   public FaultPlan add(String pathPrefix, Fault fault, int times) {
-    checkArgument(times > 0, "times: %s (expected: > 0)", times);
-    return addRule(pathPrefix, fault, times);
+    synchronized (lock) {
+      rules.add(pathPrefix, fault, times);
+    }
+    return this;
   }
 
   /** Removes every rule for exactly {@code pathPrefix}; returns how many were removed. */
   public int remove(String pathPrefix) {
-    Objects.requireNonNull(pathPrefix, "pathPrefix");
     synchronized (lock) {
-      int before = rules.size();
-      rules.removeIf(rule -> rule.pathPrefix.equals(pathPrefix));
-      return before - rules.size();
+      return rules.remove(pathPrefix);
     }
   }
 
@@ -101,16 +103,7 @@ public final class FaultPlan {
   List<Fault> pick(String path) {
     synchronized (lock) {
       List<Fault> picked = new ArrayList<>(2);
-      for (var iterator = rules.iterator(); iterator.hasNext(); ) {
-        Rule rule = iterator.next();
-        if (!path.startsWith(rule.pathPrefix) || conflicts(picked, rule.fault)) {
-          continue;
-        }
-        picked.add(rule.fault);
-        if (rule.remaining != Rule.UNLIMITED && --rule.remaining == 0) {
-          iterator.remove();
-        }
-      }
+      rules.pickInto(path, picked, FaultPlan::conflicts);
       if (schedule != null && path.startsWith(schedule.pathPrefix)) {
         // Always draw both numbers so the sequence depends only on the seed and request order.
         double draw = schedule.random.nextDouble();
@@ -145,29 +138,6 @@ public final class FaultPlan {
   private static boolean replacesResponse(Fault fault) {
     return fault instanceof Fault.Status || fault instanceof Fault.HtmlPage200
         || fault instanceof Fault.RedirectLoop;
-  }
-
-  private FaultPlan addRule(String pathPrefix, Fault fault, int times) {
-    Objects.requireNonNull(pathPrefix, "pathPrefix");
-    Objects.requireNonNull(fault, "fault");
-    checkArgument(pathPrefix.startsWith("/"), "pathPrefix: %s (expected: starts with /)", pathPrefix);
-    synchronized (lock) {
-      rules.add(new Rule(pathPrefix, fault, times));
-    }
-    return this;
-  }
-
-  private static final class Rule {
-    static final int UNLIMITED = -1;
-    final String pathPrefix;
-    final Fault fault;
-    int remaining;
-
-    Rule(String pathPrefix, Fault fault, int remaining) {
-      this.pathPrefix = pathPrefix;
-      this.fault = fault;
-      this.remaining = remaining;
-    }
   }
 
   private record RandomSchedule(

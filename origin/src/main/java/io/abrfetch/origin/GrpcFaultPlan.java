@@ -1,10 +1,7 @@
 package io.abrfetch.origin;
 
-import static io.abrfetch.origin.Preconditions.checkArgument;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Which {@link GrpcFault}s the gRPC range-read front end injects into which streams: rules by
@@ -16,23 +13,26 @@ import java.util.Objects;
  */
 public final class GrpcFaultPlan {
 
-  private static final int UNLIMITED = -1;
-
   private final Object lock = new Object();
   // Guarded by lock.
-  private final List<Rule> rules = new ArrayList<>();
+  private final PrefixRules<GrpcFault> rules = new PrefixRules<>();
 
   GrpcFaultPlan() {}
 
   /** Applies {@code fault} to every stream whose object path starts with {@code pathPrefix}. */
   public GrpcFaultPlan add(String pathPrefix, GrpcFault fault) {
-    return addRule(pathPrefix, fault, UNLIMITED);
+    synchronized (lock) {
+      rules.add(pathPrefix, fault);
+    }
+    return this;
   }
 
   /** Applies {@code fault} to the next {@code times} streams whose object path starts with {@code pathPrefix}. */
   public GrpcFaultPlan add(String pathPrefix, GrpcFault fault, int times) {
-    checkArgument(times > 0, "times: %s (expected: > 0)", times);
-    return addRule(pathPrefix, fault, times);
+    synchronized (lock) {
+      rules.add(pathPrefix, fault, times);
+    }
+    return this;
   }
 
   /** Removes every rule. */
@@ -47,40 +47,9 @@ public final class GrpcFaultPlan {
   List<GrpcFault> pick(String path) {
     synchronized (lock) {
       List<GrpcFault> picked = new ArrayList<>(2);
-      for (var iterator = rules.iterator(); iterator.hasNext(); ) {
-        Rule rule = iterator.next();
-        if (!path.startsWith(rule.pathPrefix)
-            || picked.stream().anyMatch(f -> f.getClass() == rule.fault.getClass())) {
-          continue;
-        }
-        picked.add(rule.fault);
-        if (rule.remaining != UNLIMITED && --rule.remaining == 0) {
-          iterator.remove();
-        }
-      }
+      rules.pickInto(
+          path, picked, (already, fault) -> already.stream().anyMatch(f -> f.getClass() == fault.getClass()));
       return picked;
-    }
-  }
-
-  private GrpcFaultPlan addRule(String pathPrefix, GrpcFault fault, int times) {
-    Objects.requireNonNull(pathPrefix, "pathPrefix");
-    Objects.requireNonNull(fault, "fault");
-    checkArgument(pathPrefix.startsWith("/"), "pathPrefix: %s (expected: starts with /)", pathPrefix);
-    synchronized (lock) {
-      rules.add(new Rule(pathPrefix, fault, times));
-    }
-    return this;
-  }
-
-  private static final class Rule {
-    final String pathPrefix;
-    final GrpcFault fault;
-    int remaining;
-
-    Rule(String pathPrefix, GrpcFault fault, int remaining) {
-      this.pathPrefix = pathPrefix;
-      this.fault = fault;
-      this.remaining = remaining;
     }
   }
 }
