@@ -190,21 +190,10 @@ public final class PlaylistParser {
         mapInForce = new SegmentMap(resolve(resolver, libMap.uri(), line, "EXT-X-MAP URI"),
             libMap.byteRange().map(r -> new ByteRange(r.offset().orElse(0L), r.length())).orElse(null));
       }
-      ByteRange range = null;
-      if (libSegment.byteRange().isPresent()) {
-        io.lindstrom.m3u8.model.ByteRange libRange = libSegment.byteRange().get();
-        long offset;
-        if (libRange.offset().isPresent()) {
-          offset = libRange.offset().get();
-        } else if (previousRange != null && uri.equals(previousUri)) {
-          offset = previousRange.endBytes();
-        } else {
-          throw new PlaylistException(Kind.INCONSISTENT, line,
-              "#EXT-X-BYTERANGE:" + libRange.length() + " without an offset (expected: an offset, or a"
-                  + " previous segment that is a sub-range of the same resource " + uri + ")");
-        }
-        range = newByteRange(offset, libRange.length(), line);
-      }
+      ByteRange range = libSegment.byteRange().isPresent()
+          ? carriedForward(libSegment.byteRange().get(), uri, previousRange, previousUri, line,
+              "#EXT-X-BYTERANGE:" + libSegment.byteRange().get().length(), "segment")
+          : null;
       previousRange = range;
       previousUri = uri;
       long durationUs = secondsToUs(libSegment.duration());
@@ -275,21 +264,10 @@ public final class PlaylistParser {
         int line = partIndex < partLines.size() ? partLines.get(partIndex) : 0;
         partIndex++;
         URI uri = resolve(resolver, libPart.uri(), line, "EXT-X-PART URI");
-        ByteRange range = null;
-        if (libPart.byterange().isPresent()) {
-          io.lindstrom.m3u8.model.ByteRange libRange = libPart.byterange().get();
-          long offset;
-          if (libRange.offset().isPresent()) {
-            offset = libRange.offset().get();
-          } else if (previousRange != null && uri.equals(previousUri)) {
-            offset = previousRange.endBytes();
-          } else {
-            throw new PlaylistException(Kind.INCONSISTENT, line,
-                "#EXT-X-PART BYTERANGE without an offset (expected: an offset, or a previous part"
-                    + " that is a sub-range of the same resource " + uri + ")");
-          }
-          range = newByteRange(offset, libRange.length(), line);
-        }
+        ByteRange range = libPart.byterange().isPresent()
+            ? carriedForward(libPart.byterange().get(), uri, previousRange, previousUri, line,
+                "#EXT-X-PART BYTERANGE", "part")
+            : null;
         previousRange = range;
         previousUri = uri;
         parts.add(new Part(uri, secondsToUs(libPart.duration()), libPart.independent(), range,
@@ -297,6 +275,25 @@ public final class PlaylistParser {
       }
       return parts;
     }
+  }
+
+  /**
+   * The byte range of a segment or part, with the offset the tag omits carried forward from the
+   * previous sub-range of the same resource (RFC 8216 4.3.2.2).
+   */
+  private static ByteRange carriedForward(io.lindstrom.m3u8.model.ByteRange libRange, URI uri,
+      ByteRange previousRange, URI previousUri, int line, String tag, String unit) {
+    long offset;
+    if (libRange.offset().isPresent()) {
+      offset = libRange.offset().get();
+    } else if (previousRange != null && uri.equals(previousUri)) {
+      offset = previousRange.endBytes();
+    } else {
+      throw new PlaylistException(Kind.INCONSISTENT, line,
+          tag + " without an offset (expected: an offset, or a previous " + unit
+              + " that is a sub-range of the same resource " + uri + ")");
+    }
+    return newByteRange(offset, libRange.length(), line);
   }
 
   private static ByteRange newByteRange(long offset, long length, int line) {
