@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -41,10 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The one owner of the HTTP client: peers register with it, submit {@link FetchRequest}s, and it
- * schedules them under a 2x2 priority map and in-flight caps, watches them with soft and
- * inactivity timeouts and a hang watchdog, retries and resumes them, reports every finished
- * transfer to the shared {@link AbrController}, and ends every accepted request exactly once.
+ * The one owner of the HTTP and gRPC clients: peers register with it, submit {@link FetchRequest}s
+ * (http, https, or {@code grpc://host:port/path} read over one shared {@link MultiRangeReader}
+ * stream per object), and it schedules them under a 2x2 priority map and in-flight caps, watches
+ * them with soft and inactivity timeouts and a hang watchdog, retries and resumes them, reports
+ * every finished transfer to the shared {@link AbrController}, and ends every accepted request
+ * exactly once.
  *
  * <p>Threading: all state is confined to one event-loop context, the one current when
  * {@link #create} runs on an event loop, else a new event-loop context. Public methods may be
@@ -52,7 +56,7 @@ import java.util.function.Consumer;
  * sinks and result callbacks run on it.
  *
  * <p>Lifecycle: {@link #close()} (or undeploying the verticle that created it, or closing Vert.x)
- * cancels every live request ({@link CancelReason#DOWNLOADER_CLOSED}) and closes the client.
+ * cancels every live request ({@link CancelReason#DOWNLOADER_CLOSED}) and closes the clients.
  */
 public final class Downloader {
 
@@ -64,6 +68,7 @@ public final class Downloader {
   private final AbrController abr;
   private final FetchMetrics metrics;
   private final HttpClientAgent client;
+  private final GrpcTransfer grpc;
   private final List<Consumer<FetchEvent>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, PeerHandle> peerIds = new ConcurrentHashMap<>();
   private final AtomicLong nextRequestId = new AtomicLong(1);
@@ -104,6 +109,7 @@ public final class Downloader {
     PoolOptions poolOptions = new PoolOptions()
         .setHttp1MaxSize(options.maxInFlightPerOrigin() * 2);
     this.client = vertx.httpClientBuilder().with(httpOptions).with(poolOptions).build();
+    this.grpc = new GrpcTransfer(vertx, context, MultiRangeReaderOptions.defaults());
     this.closeHook = this::closeFromHook;
     context.addCloseHook(closeHook);
     if (!options.watchdogTickInterval().isZero()) {
@@ -191,7 +197,8 @@ public final class Downloader {
 
   /**
    * Cancels every live request ({@link CancelReason#DOWNLOADER_CLOSED}), refuses new ones and
-   * closes the HTTP client; completes once every request has ended. Idempotent.
+   * closes the HTTP client, the gRPC readers and client; completes once every request has ended.
+   * Idempotent.
    */
   public Future<Void> close() {
     onContext(this::shutdown);
@@ -395,6 +402,10 @@ public final class Downloader {
 
   private void send(FetchTask task, FetchTask.Attempt attempt) {
     armInactivity(task, attempt);
+    if (GrpcTransfer.isGrpc(attempt.url)) {
+      sendGrpc(task, attempt);
+      return;
+    }
     RequestOptions ro = new RequestOptions()
         .setMethod(HttpMethod.GET)
         .setAbsoluteURI(attempt.url)
@@ -503,6 +514,19 @@ public final class Downloader {
       attemptFailed(task, attempt, rejected);
       return;
     }
+    if (!acceptHead(task, attempt, new ResponseHead(attempt.url, status, resp.headers()))) {
+      return;
+    }
+    resp.handler(chunk -> onChunk(task, attempt, chunk));
+    resp.endHandler(v -> onBodyEnd(task, attempt));
+  }
+
+  /**
+   * Accepts a judged head, HTTP or gRPC alike: FirstByte, the head future, Resumed; false when a
+   * listener ended the attempt meanwhile.
+   */
+  private boolean acceptHead(FetchTask task, FetchTask.Attempt attempt, ResponseHead head) {
+    int status = head.statusCode();
     attempt.headAccepted = true;
     task.servedUrl = attempt.url;
     long nowNanos = now();
@@ -515,11 +539,11 @@ public final class Downloader {
     emit(task, new FetchEvent.FirstByte(task.id, task.peer.peerId(), attempt.number, status,
         nowNanos - attempt.startNanos, status == 206));
     if (attempt.dead) {
-      return;
+      return false;
     }
-    task.headPromise.tryComplete(new ResponseHead(attempt.url, status, resp.headers()));
+    task.headPromise.tryComplete(head);
     if (attempt.dead) {
-      return;
+      return false;
     }
     if (task.isResuming()) {
       task.resumes++;
@@ -527,12 +551,108 @@ public final class Downloader {
       emit(task, new FetchEvent.Resumed(task.id, task.peer.peerId(), attempt.number,
           task.receivedBytes, status == 206));
       if (attempt.dead) {
-        return;
+        return false;
       }
     }
     armInactivity(task, attempt);
-    resp.handler(chunk -> onChunk(task, attempt, chunk));
-    resp.endHandler(v -> onBodyEnd(task, attempt));
+    return true;
+  }
+
+  /**
+   * Runs a {@code grpc://} attempt as one read over the object's shared stream: the read stands
+   * in for the response body, so chunks, sink backpressure, timeouts and endings take the HTTP
+   * path's code. The head is judged when the read's first data (or its end) arrives, from the
+   * object's metadata, which the stream's first response carries before any data.
+   */
+  private void sendGrpc(FetchTask task, FetchTask.Attempt attempt) {
+    ByteRange range = task.range;
+    long offset = task.wantedOffsetBytes();
+    long length = range != null && range.isBounded() ? range.endExclusive() - offset : 0;
+    boolean allDelivered = range != null && range.isBounded() ? length <= 0
+        : task.isResuming() && task.pinnedTotalBytes >= 0 && offset >= task.pinnedTotalBytes;
+    if (allDelivered) {
+      // Every byte arrived before the last attempt died waiting for the range's end: done
+      // (length 0 would ask for the rest of the object).
+      bodyComplete(task, attempt);
+      return;
+    }
+    attempt.sentRange = range != null || task.isResuming();
+    attempt.positionBytes = offset;
+    RangeReadStream read;
+    try {
+      read = grpc.read(attempt.url, offset, length);
+    } catch (RuntimeException e) {
+      attemptFailed(task, attempt, FetchException.of(Kind.CONNECT, e.toString(), e));
+      return;
+    }
+    attempt.grpcRead = read;
+    read.exceptionHandler(t -> attemptFailed(task, attempt,
+        GrpcTransfer.classify(t, attempt.url, attempt.positionBytes)));
+    read.handler(chunk -> {
+      if (attempt.headAccepted || acceptGrpcHead(task, attempt)) {
+        onChunk(task, attempt, chunk);
+      }
+    });
+    read.endHandler(v -> {
+      if (attempt.headAccepted || acceptGrpcHead(task, attempt)) {
+        attempt.bodyEnded = true;
+        onBodyEnd(task, attempt);
+      }
+    });
+  }
+
+  private boolean acceptGrpcHead(FetchTask task, FetchTask.Attempt attempt) {
+    if (attempt.dead) {
+      return false;
+    }
+    progress++;
+    task.lastProgressNanos = now();
+    Future<RangeReadMetadata> metadata = attempt.grpcRead.reader().metadata();
+    if (!metadata.succeeded()) {
+      attemptFailed(task, attempt, FetchException.of(Kind.PROTOCOL,
+          "data before the object's metadata from " + attempt.url));
+      return false;
+    }
+    RangeReadMetadata object = metadata.result();
+    int status = attempt.sentRange ? 206 : 200;
+    attempt.statusCode = status;
+    ByteRange range = task.range;
+    long deliverEnd = range != null && range.isBounded() ? range.endExclusive()
+        : object.sizeBytes();
+    // The head a validator sees: what an HTTP origin would have said about the same bytes.
+    MultiMap headers = HttpHeaders.headers()
+        .add("ETag", object.generation())
+        .add("Content-Length", Long.toString(deliverEnd - attempt.positionBytes));
+    if (attempt.sentRange) {
+      headers.add("Content-Range", "bytes " + attempt.positionBytes + "-" + (deliverEnd - 1)
+          + "/" + object.sizeBytes());
+    }
+    ResponseHead head = new ResponseHead(attempt.url, status, headers);
+    FetchException rejected = rejectedByValidator(task, attempt, head);
+    if (rejected == null) {
+      rejected = pinObject(task, attempt, object.generation(), object.sizeBytes());
+    }
+    long expected = task.request.expectedSizeBytes();
+    if (rejected == null && range != null && range.isBounded()
+        && object.sizeBytes() < range.endExclusive()) {
+      rejected = FetchException.of(Kind.RANGE, "object of " + object.sizeBytes()
+          + " bytes ends before the range " + range + " at " + attempt.url);
+    } else if (rejected == null && (range == null || !range.isBounded())
+        && expected != FetchRequest.UNKNOWN_SIZE
+        && object.sizeBytes() - task.rangeStartBytes != expected) {
+      rejected = FetchException.of(Kind.SIZE, "expected " + expected + " bytes, the object at "
+          + attempt.url + " has " + (object.sizeBytes() - task.rangeStartBytes));
+    }
+    if (rejected == null) {
+      rejected = checkCollectLimit(task, deliverEnd);
+    }
+    if (rejected != null) {
+      attemptFailed(task, attempt, rejected);
+      return false;
+    }
+    attempt.bodyEndBytes = deliverEnd;
+    attempt.deliverEndBytes = deliverEnd;
+    return acceptHead(task, attempt, head);
   }
 
   private static boolean isRedirect(int status) {
@@ -600,15 +720,10 @@ public final class Downloader {
       HttpClientResponse resp) {
     int status = resp.statusCode();
     FetchRequest request = task.request;
-    Optional<String> rejection;
-    try {
-      rejection = request.validator().rejectionReason(
-          new ResponseHead(attempt.url, status, resp.headers()));
-    } catch (RuntimeException e) {
-      rejection = Optional.of("validator threw " + e);
-    }
-    if (rejection.isPresent()) {
-      return FetchException.of(Kind.VALIDATION, rejection.get() + " from " + attempt.url);
+    FetchException invalid = rejectedByValidator(task, attempt,
+        new ResponseHead(attempt.url, status, resp.headers()));
+    if (invalid != null) {
+      return invalid;
     }
     ByteRange range = task.range;
     long wanted = task.wantedOffsetBytes();
@@ -670,20 +785,9 @@ public final class Downloader {
       task.probeSettled = true;
       task.range = range;
     }
-    String etag = resp.getHeader("ETag");
-    if (task.pinnedEtag != null && etag != null && !task.pinnedEtag.equals(etag)) {
-      return FetchException.of(Kind.CHANGED, "ETag changed from " + task.pinnedEtag + " to "
-          + etag + " at " + attempt.url);
-    }
-    if (task.pinnedTotalBytes >= 0 && totalBytes >= 0 && task.pinnedTotalBytes != totalBytes) {
-      return FetchException.of(Kind.CHANGED, "size changed from " + task.pinnedTotalBytes
-          + " to " + totalBytes + " bytes at " + attempt.url);
-    }
-    if (task.pinnedEtag == null) {
-      task.pinnedEtag = etag;
-    }
-    if (task.pinnedTotalBytes < 0) {
-      task.pinnedTotalBytes = totalBytes;
+    FetchException changed = pinObject(task, attempt, resp.getHeader("ETag"), totalBytes);
+    if (changed != null) {
+      return changed;
     }
     long expected = request.expectedSizeBytes();
     long deliverEnd;
@@ -701,7 +805,46 @@ public final class Downloader {
       deliverEnd = Long.MAX_VALUE;
     }
     attempt.deliverEndBytes = deliverEnd;
-    if (request.sink() instanceof BodySink.Collect collect && deliverEnd != Long.MAX_VALUE
+    return checkCollectLimit(task, deliverEnd);
+  }
+
+  private static FetchException rejectedByValidator(FetchTask task, FetchTask.Attempt attempt,
+      ResponseHead head) {
+    Optional<String> rejection;
+    try {
+      rejection = task.request.validator().rejectionReason(head);
+    } catch (RuntimeException e) {
+      rejection = Optional.of("validator threw " + e);
+    }
+    return rejection.map(reason -> FetchException.of(Kind.VALIDATION,
+        reason + " from " + attempt.url)).orElse(null);
+  }
+
+  /**
+   * Pins the object's ETag and size on the first accepted head; a later head naming another
+   * object fails with {@link Kind#CHANGED}. Null when the object is the pinned one.
+   */
+  private static FetchException pinObject(FetchTask task, FetchTask.Attempt attempt, String etag,
+      long totalBytes) {
+    if (task.pinnedEtag != null && etag != null && !task.pinnedEtag.equals(etag)) {
+      return FetchException.of(Kind.CHANGED, "ETag changed from " + task.pinnedEtag + " to "
+          + etag + " at " + attempt.url);
+    }
+    if (task.pinnedTotalBytes >= 0 && totalBytes >= 0 && task.pinnedTotalBytes != totalBytes) {
+      return FetchException.of(Kind.CHANGED, "size changed from " + task.pinnedTotalBytes
+          + " to " + totalBytes + " bytes at " + attempt.url);
+    }
+    if (task.pinnedEtag == null) {
+      task.pinnedEtag = etag;
+    }
+    if (task.pinnedTotalBytes < 0) {
+      task.pinnedTotalBytes = totalBytes;
+    }
+    return null;
+  }
+
+  private static FetchException checkCollectLimit(FetchTask task, long deliverEnd) {
+    if (task.request.sink() instanceof BodySink.Collect collect && deliverEnd != Long.MAX_VALUE
         && deliverEnd - task.rangeStartBytes > collect.maxBytes()) {
       return FetchException.of(Kind.TOO_LARGE, (deliverEnd - task.rangeStartBytes)
           + " bytes exceed the collect limit of " + collect.maxBytes());
@@ -780,13 +923,13 @@ public final class Downloader {
       if (sink.writeQueueFull() && !attempt.pausedBySink) {
         attempt.pausedBySink = true;
         cancelInactivity(attempt);
-        attempt.response.pause();
+        attempt.body().pause();
         sink.drainHandler(v -> onContext(() -> {
           if (!attempt.dead && attempt.pausedBySink) {
             attempt.pausedBySink = false;
             task.lastProgressNanos = now();
             armInactivity(task, attempt);
-            attempt.response.resume();
+            attempt.body().resume();
           }
         }));
       }
@@ -870,6 +1013,10 @@ public final class Downloader {
     }
     if (!attempt.bodyEnded && attempt.httpRequest != null) {
       attempt.httpRequest.reset();
+    }
+    if (!attempt.bodyEnded && attempt.grpcRead != null) {
+      // Stops the read on the server too; the shared stream and its other reads go on.
+      attempt.grpcRead.cancel();
     }
     if (task.attempt == attempt) {
       task.attempt = null;
@@ -1256,6 +1403,6 @@ public final class Downloader {
     peerIds.clear();
     updateGauges();
     context.removeCloseHook(closeHook);
-    client.close().onComplete(ar -> closed.tryComplete());
+    Future.join(client.close(), grpc.close()).onComplete(ar -> closed.tryComplete());
   }
 }

@@ -22,6 +22,14 @@ public final class FetchException extends RuntimeException {
     RESET(true),
     /** The body ended before the length its headers promised. */
     TRUNCATED(true),
+    /** A {@code grpc://} read's data failed its CRC32C check. */
+    CHECKSUM(true),
+    /** A {@code grpc://} origin failed to read the object (its {@code ReadStatus INTERNAL}). */
+    SERVER_ERROR(true),
+    /** A {@code grpc://} origin has no object at the path (HTTP reports a 404 as HTTP_STATUS). */
+    NOT_FOUND(false),
+    /** A {@code grpc://} origin broke the range-read protocol (offset gap or overlap, excess bytes). */
+    PROTOCOL(false),
     /** An HTTP error status; transient for 5xx, 408 and 429 (see {@link #statusCode()}). */
     HTTP_STATUS(false),
     /** The response validator rejected the response (for example an HTML page served with 200). */

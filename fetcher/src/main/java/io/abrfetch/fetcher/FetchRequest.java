@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * One GET a peer asks its downloader for; build it with {@link #builder(String)}.
  *
- * @param url absolute http or https URL
+ * @param url absolute http or https URL, or {@code grpc://host:port/path}: the object at
+ *     {@code path} read over the origin's gRPC range-read service (one multiplexed stream per
+ *     object, see {@link MultiRangeReader}); such a request has no headers and no range probe
  * @param range the byte range to fetch, or null for the whole object
  * @param priority whether a reader is blocked on it
  * @param expectedSizeBytes the exact size of the body (the range's length for ranged requests)
@@ -53,8 +55,10 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
           + e.getMessage(), e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    checkArgument((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null,
-        "url: %s (expected: an absolute http(s) URL with a host)", url);
+    boolean grpc = scheme.equals("grpc");
+    checkArgument((scheme.equals("http") || scheme.equals("https") || grpc)
+        && uri.getHost() != null && (!grpc || uri.getPort() > 0),
+        "url: %s (expected: an absolute http(s) URL with a host, or grpc://host:port/path)", url);
     checkNotNull(priority, "priority");
     checkArgument(expectedSizeBytes >= 0 || expectedSizeBytes == UNKNOWN_SIZE,
         "expectedSizeBytes: %s (expected: >= 0 or UNKNOWN_SIZE)", expectedSizeBytes);
@@ -75,6 +79,10 @@ public record FetchRequest(String url, ByteRange range, RequestPriority priority
         "totalTimeout: %s (expected: null or >= 1 ms)", totalTimeout);
     checkArgument(ifMatch == null || (!ifMatch.isBlank() && !ifMatch.startsWith("W/")),
         "ifMatch: %s (expected: null or a strong ETag)", ifMatch);
+    // A grpc:// read learns the object's size itself and sends no HTTP headers.
+    checkArgument(!grpc || (!rangeProbe && headers.isEmpty()),
+        "url: %s with rangeProbe %s and headers %s (expected: grpc:// without either)", url,
+        rangeProbe, headers.keySet());
     checkArgument(!rangeProbe || (range != null && range.isBounded() && range.offsetBytes() == 0
         && expectedSizeBytes == UNKNOWN_SIZE),
         "rangeProbe with range %s and expectedSizeBytes %s (expected: a bounded range from byte 0"

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Locale;
@@ -142,6 +143,8 @@ final class FetchTask implements SlotScheduler.Entry {
     boolean sentIfMatch;
     HttpClientRequest httpRequest;
     HttpClientResponse response;
+    /** The read of a {@code grpc://} attempt, else null. */
+    RangeReadStream grpcRead;
     boolean headAccepted;
     boolean bodyEnded;
     int statusCode;
@@ -156,6 +159,11 @@ final class FetchTask implements SlotScheduler.Entry {
     long deliveredBytes;
     long inactivityTimerId = -1;
     boolean pausedBySink;
+
+    /** The body's stream: the gRPC read, else the HTTP response. */
+    ReadStream<Buffer> body() {
+      return grpcRead != null ? grpcRead : response;
+    }
 
     Attempt(int number, long startNanos, String url, int redirectsLeft) {
       this.number = number;

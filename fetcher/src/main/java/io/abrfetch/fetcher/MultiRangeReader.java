@@ -115,6 +115,13 @@ public final class MultiRangeReader {
     return new MultiRangeReader(vertx, context, client, server, path, options);
   }
 
+  /** A reader confined to {@code context}: the {@link Downloader} makes its readers on its own. */
+  static MultiRangeReader create(Vertx vertx, Context context, GrpcClient client,
+      SocketAddress server, String path, MultiRangeReaderOptions options) {
+    checkArgument(path.startsWith("/"), "path: '%s' (expected: starts with /)", path);
+    return new MultiRangeReader(vertx, context, client, server, path, options);
+  }
+
   /**
    * Starts reading {@code lengthBytes} bytes at {@code offsetBytes} ({@code lengthBytes} 0: to the
    * end of the object). A read past the end of the object delivers the bytes up to the end.

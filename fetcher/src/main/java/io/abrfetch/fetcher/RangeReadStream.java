@@ -139,6 +139,11 @@ public final class RangeReadStream implements ReadStream<Buffer> {
 
   // Package-private, called by the reader on its context.
 
+  /** The reader this read runs on. */
+  MultiRangeReader reader() {
+    return reader;
+  }
+
   long receivedBytes() {
     return receivedBytes;
   }
