@@ -1,7 +1,6 @@
 package io.abrfetch.fetcher;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.abrfetch.abr.AbrController;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -130,25 +128,12 @@ abstract class OriginTestBase {
   }
 
   static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    return Await.result(future, 20);
   }
 
   /** Waits for {@code future} to fail and returns its {@link FetchException}. */
   static FetchException awaitFailure(Future<?> future) throws Exception {
-    try {
-      Object value = future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      fail("expected a failure, got " + value);
-      return null;
-    } catch (ExecutionException e) {
-      return assertInstanceOf(FetchException.class, e.getCause());
-    }
+    return Await.failure(future, FetchException.class, 20);
   }
 
   /**

@@ -2,12 +2,11 @@ package io.abrfetch.fetcher.hls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.abrfetch.abr.AbrController;
 import io.abrfetch.abr.AbrControllerOptions;
 import io.abrfetch.abr.AbrPolicy;
+import io.abrfetch.fetcher.Await;
 import io.abrfetch.fetcher.Downloader;
 import io.abrfetch.fetcher.DownloaderOptions;
 import io.abrfetch.fetcher.ExponentialBackoffPolicy;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -175,29 +173,16 @@ abstract class HlsTestBase {
   }
 
   static <T> T await(Future<T> future) throws Exception {
-    return await(future.toCompletionStage().toCompletableFuture(), 30);
+    return Await.result(future, 30);
   }
 
   static <T> T await(CompletableFuture<T> future, int seconds) throws Exception {
-    try {
-      return future.get(seconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    return Await.result(future, seconds);
   }
 
   /** Waits for {@code future} to fail and returns its {@link HlsException}. */
   static HlsException awaitHlsFailure(Future<?> future) throws Exception {
-    try {
-      Object value = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      fail("expected a failure, got " + value);
-      return null;
-    } catch (ExecutionException e) {
-      return assertInstanceOf(HlsException.class, e.getCause());
-    }
+    return Await.failure(future, HlsException.class, 30);
   }
 
   /** Polls {@code condition}; on timeout fails with the session events seen so far. */
