@@ -44,18 +44,7 @@ public final class EwmaBandwidthEstimator implements BandwidthEstimator {
             "slowHalfLifeS: " + slowHalfLifeS + " (expected: >= fastHalfLifeS " + fastHalfLifeS
                 + ")");
       }
-      if (minSampleBytes < 0) {
-        throw new IllegalArgumentException(
-            "minSampleBytes: " + minSampleBytes + " (expected: >= 0)");
-      }
-      if (minTotalBytes < 0) {
-        throw new IllegalArgumentException(
-            "minTotalBytes: " + minTotalBytes + " (expected: >= 0)");
-      }
-      if (defaultEstimateBps <= 0) {
-        throw new IllegalArgumentException(
-            "defaultEstimateBps: " + defaultEstimateBps + " (expected: > 0)");
-      }
+      WarmUp.check(minSampleBytes, minTotalBytes, defaultEstimateBps);
     }
 
     /** 2 s and 5 s half-lives, 16 kB minimum sample, 128 kB before measuring, 1 Mbit/s default. */
@@ -69,13 +58,13 @@ public final class EwmaBandwidthEstimator implements BandwidthEstimator {
     }
   }
 
-  private final Options options;
   private final Average fast;
   private final Average slow;
-  private long sampledBytes;
+  private final WarmUp warmUp;
 
   private EwmaBandwidthEstimator(Options options) {
-    this.options = options;
+    this.warmUp =
+        new WarmUp(options.minSampleBytes(), options.minTotalBytes(), options.defaultEstimateBps());
     this.fast = new Average(options.fastHalfLifeS());
     this.slow = new Average(options.slowHalfLifeS());
   }
@@ -92,25 +81,24 @@ public final class EwmaBandwidthEstimator implements BandwidthEstimator {
 
   @Override
   public void addSample(long bytes, long transferNanos, long endNanos) {
-    if (bytes < options.minSampleBytes() || transferNanos <= 0) {
+    if (!warmUp.admit(bytes, transferNanos)) {
       return;
     }
     double weightS = transferNanos / 1e9;
     double bps = bytes * 8.0 / weightS;
     fast.add(weightS, bps);
     slow.add(weightS, bps);
-    sampledBytes += bytes;
   }
 
   @Override
   public boolean hasEstimate() {
-    return sampledBytes >= options.minTotalBytes() && sampledBytes > 0;
+    return warmUp.isWarm();
   }
 
   @Override
   public long estimateBps() {
     if (!hasEstimate()) {
-      return options.defaultEstimateBps();
+      return warmUp.defaultEstimateBps();
     }
     return Math.round(Math.min(fast.estimate(), slow.estimate()));
   }

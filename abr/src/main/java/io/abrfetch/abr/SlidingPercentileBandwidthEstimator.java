@@ -43,15 +43,7 @@ public final class SlidingPercentileBandwidthEstimator implements BandwidthEstim
       if (!(percentile > 0 && percentile <= 1)) {
         throw new IllegalArgumentException("percentile: " + percentile + " (expected: (0, 1])");
       }
-      if (minSampleBytes < 0 || minTotalBytes < 0) {
-        throw new IllegalArgumentException(
-            "minSampleBytes, minTotalBytes: " + minSampleBytes + ", " + minTotalBytes
-                + " (expected: >= 0)");
-      }
-      if (defaultEstimateBps <= 0) {
-        throw new IllegalArgumentException(
-            "defaultEstimateBps: " + defaultEstimateBps + " (expected: > 0)");
-      }
+      WarmUp.check(minSampleBytes, minTotalBytes, defaultEstimateBps);
     }
 
     /** ExoPlayer's window (weight 2000, median), 16 kB minimum sample, 128 kB, 1 Mbit/s. */
@@ -69,11 +61,13 @@ public final class SlidingPercentileBandwidthEstimator implements BandwidthEstim
 
   private final Options options;
   private final Deque<Sample> window = new ArrayDeque<>();
+  private final WarmUp warmUp;
   private double totalWeight;
-  private long sampledBytes;
 
   private SlidingPercentileBandwidthEstimator(Options options) {
     this.options = options;
+    this.warmUp =
+        new WarmUp(options.minSampleBytes(), options.minTotalBytes(), options.defaultEstimateBps());
   }
 
   /** An estimator with {@link Options#defaults()}. */
@@ -89,13 +83,12 @@ public final class SlidingPercentileBandwidthEstimator implements BandwidthEstim
 
   @Override
   public void addSample(long bytes, long transferNanos, long endNanos) {
-    if (bytes < options.minSampleBytes() || transferNanos <= 0) {
+    if (!warmUp.admit(bytes, transferNanos)) {
       return;
     }
     double weight = Math.sqrt(bytes);
     window.addLast(new Sample(weight, bytes * 8.0 * 1e9 / transferNanos));
     totalWeight += weight;
-    sampledBytes += bytes;
     while (totalWeight > options.maxWeight() && window.size() > 1) {
       totalWeight -= window.removeFirst().weight();
     }
@@ -103,13 +96,13 @@ public final class SlidingPercentileBandwidthEstimator implements BandwidthEstim
 
   @Override
   public boolean hasEstimate() {
-    return sampledBytes >= options.minTotalBytes() && sampledBytes > 0;
+    return warmUp.isWarm();
   }
 
   @Override
   public long estimateBps() {
     if (!hasEstimate()) {
-      return options.defaultEstimateBps();
+      return warmUp.defaultEstimateBps();
     }
     List<Sample> sorted = new ArrayList<>(window);
     sorted.sort(Comparator.comparingDouble(Sample::bps));
