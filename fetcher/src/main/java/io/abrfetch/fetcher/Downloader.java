@@ -1112,7 +1112,7 @@ public final class Downloader {
       task.loadSlowEmitted = true;
       metrics.softTimeouts.increment();
       FetchEvent.LoadSlow slow = new FetchEvent.LoadSlow(task.id, task.peer.peerId(),
-          now() - task.firstDispatchNanos, task.receivedBytes, task.request.expectedSizeBytes());
+          now() - task.firstDispatchNanos, task.receivedBytes, task.expectedBodyBytes());
       emit(task, slow);
       if (task.state == FetchTask.State.ENDED) {
         return;

@@ -29,7 +29,11 @@ public sealed interface FetchEvent {
   record FirstByte(long requestId, String peerId, int attempt, int statusCode,
       long timeToFirstByteNanos, boolean partial) implements FetchEvent {}
 
-  /** The request passed its soft deadline and keeps running; emitted at most once. */
+  /**
+   * The request passed its soft deadline and keeps running; emitted at most once.
+   * {@code expectedSizeBytes} is the request's stated size, else the body size its response headers
+   * promise, else -1.
+   */
   record LoadSlow(long requestId, String peerId, long elapsedNanos, long receivedBytes,
       long expectedSizeBytes) implements FetchEvent {}
 

@@ -119,6 +119,20 @@ final class FetchTask implements SlotScheduler.Entry {
   }
 
   /** Absolute offset of the next byte the sink wants. */
+  /**
+   * Body bytes this request will deliver in all: the size the request stated, else what the
+   * accepted response's headers promise, else -1 while unknown.
+   */
+  long expectedBodyBytes() {
+    if (request.expectedSizeBytes() > 0) {
+      return request.expectedSizeBytes();
+    }
+    if (attempt != null && attempt.headAccepted && attempt.deliverEndBytes != Long.MAX_VALUE) {
+      return attempt.deliverEndBytes - rangeStartBytes;
+    }
+    return FetchRequest.UNKNOWN_SIZE;
+  }
+
   long wantedOffsetBytes() {
     return rangeStartBytes + receivedBytes;
   }

@@ -195,6 +195,7 @@ class DownloaderFaultsTest extends OriginTestBase {
     FetchEvent.LoadSlow slow = events.only(h.requestId(), FetchEvent.LoadSlow.class);
     assertEquals(List.of(slow), asked);
     assertEquals(20_000, slow.receivedBytes(), "soft deadline passed during the body");
+    assertEquals(SIZE, slow.expectedSizeBytes(), "size from Content-Length when the request had none");
     List<FetchEvent> seq = events.of(h.requestId());
     assertTrue(seq.indexOf(slow) > seq.indexOf(events.only(h.requestId(),
         FetchEvent.FirstByte.class)));
