@@ -3,12 +3,8 @@ package io.abrfetch.fetcher;
 import io.abrfetch.abr.AbrController;
 import io.abrfetch.origin.SyntheticContent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -183,41 +179,5 @@ public final class FetcherBenchmark {
     System.out.printf("%-28s %8.0f req/s %9.1f MB/s  wall %6.2f s  cpu %6.2f s  failures %d%n",
         label, count / seconds, bytes.get() / 1e6 / seconds, seconds,
         (os.getProcessCpuTime() - cpuStart) / 1e9, failures.get());
-  }
-
-  /** A sink that counts what it is given and drops it: the benchmark measures the fetcher. */
-  private static final class CountingSink implements WriteStream<Buffer> {
-    long bytes;
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public Future<Void> write(Buffer data) {
-      bytes += data.length();
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> end() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      return this;
-    }
   }
 }

@@ -4,16 +4,10 @@ import io.abrfetch.abr.AbrController;
 import io.abrfetch.origin.LinkShaping;
 import io.abrfetch.origin.OriginOptions;
 import io.abrfetch.origin.OriginServer;
-import io.abrfetch.origin.SyntheticContent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 
 /**
  * The parallel range GET benchmark (not a test): downloads one object from an origin on loopback
@@ -58,7 +52,7 @@ public final class ParallelRangeGetBenchmark {
   private static void plainGet(PeerHandle peer, String base, long sizeBytes, String name,
       boolean warmUp) throws Exception {
     String path = "/bytes/" + sizeBytes + "/" + name;
-    SpotCheckingSink sink = new SpotCheckingSink(path);
+    CountingSink sink = new CountingSink(path);
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     peer.fetch(FetchRequest.builder(base + path).sink(BodySink.stream(sink)).build()).result()
@@ -70,7 +64,7 @@ public final class ParallelRangeGetBenchmark {
   private static void rangeGet(PeerHandle peer, String base, long sizeBytes, int chunkBytes,
       int concurrency, String name, boolean warmUp) throws Exception {
     String path = "/bytes/" + sizeBytes + "/" + name;
-    SpotCheckingSink sink = new SpotCheckingSink(path);
+    CountingSink sink = new CountingSink(path);
     ParallelRangeGetOptions opts = ParallelRangeGetOptions.builder()
         .concurrency(concurrency).chunkSizeBytes(chunkBytes).build();
     long cpu0 = cpuNanos();
@@ -82,7 +76,7 @@ public final class ParallelRangeGetBenchmark {
         cpuNanos() - cpu0, result.peakBufferedBytes(), result.requests());
   }
 
-  private static void report(boolean warmUp, String what, long sizeBytes, SpotCheckingSink sink,
+  private static void report(boolean warmUp, String what, long sizeBytes, CountingSink sink,
       long elapsedNanos, long cpuNanos, long peakBufferedBytes, int requests) {
     if (sink.bytes != sizeBytes || sink.mismatches != 0) {
       throw new IllegalStateException(what + ": wrote " + sink.bytes + " of " + sizeBytes
@@ -101,51 +95,6 @@ public final class ParallelRangeGetBenchmark {
         ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /** Counts bytes and checks the first 64 bytes of every write against the truth. */
-  private static final class SpotCheckingSink implements WriteStream<Buffer> {
-    private final String path;
-    long bytes;
-    long mismatches;
-
-    SpotCheckingSink(String path) {
-      this.path = path;
-    }
-
-    @Override
-    public Future<Void> write(Buffer data) {
-      int n = Math.min(64, data.length());
-      if (!Arrays.equals(SyntheticContent.bytes(path, bytes, n), data.getBytes(0, n))) {
-        mismatches++;
-      }
-      bytes += data.length();
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public Future<Void> end() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      return this;
-    }
-  }
 
   /**
    * The origin half: an {@link OriginServer} in its own JVM, unshaped or limited to a rate per
