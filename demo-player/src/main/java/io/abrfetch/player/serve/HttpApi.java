@@ -3,6 +3,7 @@ package io.abrfetch.player.serve;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -96,12 +97,13 @@ final class HttpApi {
 
   /** The request body as a JSON object; 400 when it is empty or anything else. */
   private static Future<JsonObject> body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
       return Future.failedFuture(ApiException.badRequest("body: expected a JSON object, got "
           + "nothing"));
     }
     try {
-      Object value = ctx.body().buffer().toJsonValue();
+      Object value = buffer.toJsonValue();
       if (value instanceof JsonObject object) {
         return Future.succeededFuture(object);
       }
