@@ -43,16 +43,41 @@ public record PlayerResult(
     Objects.requireNonNull(endReason, "endReason");
   }
 
+  /** Switches to a higher variant among the chunks recorded. */
+  public int upSwitches() {
+    int up = 0;
+    for (int i = 1; i < chunks.size(); i++) {
+      if (chunks.get(i).variantIndex() > chunks.get(i - 1).variantIndex()) {
+        up++;
+      }
+    }
+    return up;
+  }
+
+  /** Switches to a lower variant among the chunks recorded. */
+  public int downSwitches() {
+    int down = 0;
+    for (int i = 1; i < chunks.size(); i++) {
+      if (chunks.get(i).variantIndex() < chunks.get(i - 1).variantIndex()) {
+        down++;
+      }
+    }
+    return down;
+  }
+
   /**
    * The result as one JSON object: {@code startupMs} (-1 when playback never started),
    * {@code stalls}, {@code stallMs}, {@code meanBitrateKbps}, {@code switches}, {@code segments},
-   * {@code bytes}, {@code qoePerChunk} (each chunk's QoE_lin, in order), {@code playedMs},
+   * {@code bytes}, {@code qoePerChunk} (each chunk's QoE_lin, in order), {@code variantPerChunk} (each video
+   * chunk's ladder index), {@code playedMs},
    * {@code endReason}, and more.
    */
   public JsonObject toJson() {
     JsonArray perChunk = new JsonArray();
+    JsonArray variants = new JsonArray();
     for (ChunkQoe chunk : chunks) {
       perChunk.add(chunk.qoeLin());
+      variants.add(chunk.variantIndex());
     }
     return new JsonObject()
         .put("sessionId", sessionId)
@@ -63,6 +88,8 @@ public record PlayerResult(
         .put("stallMs", qoe.stallMs())
         .put("meanBitrateKbps", qoe.meanBitrateKbps())
         .put("switches", qoe.switches())
+        .put("upSwitches", upSwitches())
+        .put("downSwitches", downSwitches())
         .put("segments", segments)
         .put("bytes", bytes)
         .put("playedMs", playedUs / 1_000)
@@ -71,6 +98,7 @@ public record PlayerResult(
         .put("rebufferRatio", qoe.rebufferRatio())
         .put("qoeLinSum", qoe.qoeLinSum())
         .put("qoeLinMean", qoe.qoeLinPerChunk())
-        .put("qoePerChunk", perChunk);
+        .put("qoePerChunk", perChunk)
+        .put("variantPerChunk", variants);
   }
 }
