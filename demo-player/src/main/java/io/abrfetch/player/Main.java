@@ -1,5 +1,6 @@
 package io.abrfetch.player;
 
+import io.abrfetch.player.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "abrfetch 0.1.0",
     description = "Adaptive-bitrate media segment fetcher.",
-    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, OriginCommand.class, AbrBenchCommand.class, PlayCommand.class, DemoCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, OriginCommand.class, AbrBenchCommand.class, PlayCommand.class, DemoCommand.class,
+        ServeCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
