@@ -445,12 +445,17 @@ public final class HeadlessPlayer {
     if (finishing) {
       return;
     }
-    long nowUs = nowUs();
-    onClock(() -> clock.sample(nowUs, abr.bandwidthEstimateBps(), throughputBps));
-    writePlayed();
     long maxUs = options.maxPlayDurationUs();
+    long nowUs = nowUs();
+    if (maxUs > 0 && clock.positionUs() < maxUs) {
+      // Stop where the limit was reached, however late this timer fired.
+      nowUs = Math.min(nowUs, clock.positionReachedAtUs(maxUs));
+    }
+    long atUs = nowUs;
+    onClock(() -> clock.sample(atUs, abr.bandwidthEstimateBps(), throughputBps));
+    writePlayed();
     if (maxUs > 0 && clock.positionUs() >= maxUs) {
-      finish(PlayerResult.MAX_DURATION, null);
+      finish(PlayerResult.MAX_DURATION, null, atUs);
       return;
     }
     if (clock.state() == PlaybackState.ENDED) {
@@ -483,9 +488,11 @@ public final class HeadlessPlayer {
       delayUs = Math.min(delayUs, dryAtUs - nowUs);
     }
     long maxUs = options.maxPlayDurationUs();
-    if (maxUs > 0 && clock.state() == PlaybackState.PLAYING) {
-      delayUs = Math.min(delayUs,
-          (long) Math.ceil((maxUs - clock.positionUs()) / options.clock().playbackRate()));
+    if (maxUs > 0) {
+      long reachedAtUs = clock.positionReachedAtUs(maxUs);
+      if (reachedAtUs != Long.MAX_VALUE) {
+        delayUs = Math.min(delayUs, reachedAtUs - nowUs);
+      }
     }
     long delayMs = Math.max(1, (delayUs + 999) / 1_000);
     timerId = context.setTimer(delayMs, id -> tick());
@@ -537,8 +544,17 @@ public final class HeadlessPlayer {
     finish(null, error);
   }
 
-  /** Ends the session once: {@code reason} when it is over normally, else {@code failure}. */
   private void finish(String reason, Throwable failure) {
+    if (!finishing) {
+      finish(reason, failure, nowUs());
+    }
+  }
+
+  /**
+   * Ends the session once, at clock time {@code atUs}: {@code reason} when it is over normally,
+   * else {@code failure}.
+   */
+  private void finish(String reason, Throwable failure, long atUs) {
     if (finishing) {
       return;
     }
@@ -547,8 +563,7 @@ public final class HeadlessPlayer {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    long nowUs = nowUs();
-    onClock(() -> clock.stop(nowUs));
+    onClock(() -> clock.stop(atUs));
     writePlayed();
     unsubscribeThroughput.run();
     updateStatus();

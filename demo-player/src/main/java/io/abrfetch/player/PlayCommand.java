@@ -113,7 +113,7 @@ public final class PlayCommand implements Callable<Integer> {
         HtmlReport.forPlayback("abrfetch play", parameters, result.timeline()).writeTo(report);
       }
       if (json) {
-        JsonOutput.print(out, result.toJson().put("policy", policy));
+        JsonOutput.print(mediaToStdout ? err : out, result.toJson().put("policy", policy));
       } else {
         info.println(summary(result));
         if (report != null) {

@@ -247,19 +247,28 @@ public final class PlaybackClock {
    * unless playing; a player can set a timer for it.
    */
   public long bufferEmptyAtUs() {
-    if (state != PlaybackState.PLAYING) {
+    return positionReachedAtUs(bufferedEndUs);
+  }
+
+  /**
+   * The clock time at which the position reaches {@code targetPositionUs} if playback goes on
+   * without a stall, or {@link Long#MAX_VALUE} unless playing or when the buffer runs dry before
+   * it; a player stopping after a given media time stops there exactly, however late its timer.
+   */
+  public long positionReachedAtUs(long targetPositionUs) {
+    if (state != PlaybackState.PLAYING || targetPositionUs > bufferedEndUs) {
       return Long.MAX_VALUE;
     }
-    long remainingUs = bufferedEndUs - anchorPositionUs;
+    long remainingUs = targetPositionUs - anchorPositionUs;
     if (options.playbackRate() == 1.0) {
       return anchorClockUs + remainingUs;
     }
     long t = anchorClockUs + (long) Math.ceil(remainingUs / options.playbackRate());
-    // The double division may land a microsecond off the first time positionAt reaches the end.
-    while (positionAt(t) < bufferedEndUs) {
+    // The double division may land a microsecond off the first time positionAt reaches it.
+    while (positionAt(t) < targetPositionUs) {
       t++;
     }
-    while (t > anchorClockUs && positionAt(t - 1) >= bufferedEndUs) {
+    while (t > anchorClockUs && positionAt(t - 1) >= targetPositionUs) {
       t--;
     }
     return t;

@@ -216,6 +216,31 @@ class PlaybackClockTest {
   }
 
   @Test
+  void positionReachedAt_isTheFirstMicrosecondAtOrPastTheTarget() {
+    PlaybackClock clock = PlaybackClock.start(
+        PlaybackClockOptions.builder().playbackRate(3.0).build(), T0);
+    clock.append(T0, 4_000_000, MBPS, 0);
+
+    // 1 s / 3 = 333_333.33 us: floor(333_333 * 3) = 999_999, floor(333_334 * 3) = 1_000_002.
+    assertEquals(T0 + 333_334, clock.positionReachedAtUs(1_000_000));
+    clock.advance(T0 + 333_333);
+    assertEquals(999_999, clock.positionUs());
+    clock.advance(T0 + 333_334);
+    assertTrue(clock.positionUs() >= 1_000_000);
+  }
+
+  @Test
+  void positionReachedAt_isNever_pastTheBufferOrUnlessPlaying() {
+    PlaybackClock clock = defaults();
+    assertEquals(Long.MAX_VALUE, clock.positionReachedAtUs(1_000_000), "starting");
+    clock.append(T0, 4_000_000, MBPS, 0);
+
+    assertEquals(T0 + 4_000_000, clock.positionReachedAtUs(/* targetPositionUs= */ 4_000_000));
+    assertEquals(Long.MAX_VALUE, clock.positionReachedAtUs(/* targetPositionUs= */ 4_000_001),
+        "the buffer runs dry first");
+  }
+
+  @Test
   void slowRate_halvesConsumption() {
     PlaybackClock clock = PlaybackClock.start(
         PlaybackClockOptions.builder().playbackRate(0.5).build(), T0);
