@@ -10,11 +10,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The event-bus API: open, list, status, manual variant, cap, auto, close, events, failures. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -215,5 +218,38 @@ class EventBusApiTest extends ServeTestBase {
         10_000);
     assertEquals("max-duration", bolaEnded.getJsonObject("result").getString("endReason"));
     request("close", new JsonObject().put("id", defaults.getString("id")));
+  }
+
+  @Test
+  void output_writesThePlayedMediaIntoTheOutputDirectoryOnly(@TempDir Path dir)
+      throws Exception {
+    startOrigin();
+    deploy(fastConfig().put("sessions", new JsonObject().put("outputDirectory", dir.toString()))
+        .put("player", new JsonObject().put("playbackRate", 8).put("statusIntervalMs", 100)));
+
+    for (String bad : new String[] {"../x.ts", "a/b.ts", ".hidden", ""}) {
+      ReplyException e = requestFailure("open", new JsonObject()
+          .put("url", origin.masterPlaylistUrl()).put("output", bad));
+      assertEquals(400, e.failureCode(), bad);
+      assertTrue(e.getMessage().startsWith("output: expected"), e.getMessage());
+    }
+
+    JsonObject opened = open(new JsonObject().put("url", origin.masterPlaylistUrl())
+        .put("output", "match.ts").put("maxPlayDurationMs", 3000));
+    assertEquals("match.ts", opened.getString("output"));
+    ReplyException twice = requestFailure("open", new JsonObject()
+        .put("url", origin.masterPlaylistUrl()).put("output", "match.ts"));
+    assertEquals(409, twice.failureCode());
+
+    JsonObject ended = waitForStatus(opened.getString("id"), s -> s.containsKey("result"),
+        15_000);
+    assertEquals("max-duration", ended.getJsonObject("result").getString("endReason"));
+    byte[] written = Files.readAllBytes(dir.resolve("match.ts"));
+    assertTrue(written.length > 0 && written.length <= ended.getJsonObject("result")
+        .getLong("bytes"), written.length + " bytes written");
+    assertEquals(0x47, written[0] & 0xff, "a TS sync byte first");
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "only the one output file");
+    }
   }
 }
