@@ -1,20 +1,9 @@
 package io.abrfetch.player;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,61 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
  * left in {@code target/abrfetch-report-screenshot.png} for a human to look at.
  */
 class HtmlReportScreenshotTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final int WIDTH_PX = 1200;
-  private static final int HEIGHT_PX = 1600;
 
   @Test
   void report_rendersInHeadlessChromium_withEveryTimeSeriesColourOnScreen(@TempDir Path dir)
       throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM),
-        "Chromium is not installed at " + CHROMIUM + ": skipping the report screenshot check"
-            + " (apt-get install -y chromium to run it)");
+    ChromiumScreenshot.assumeAvailable();
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("trace", "3 Mbit/s, 0.4 Mbit/s at 30 s, 6 Mbit/s from 50 s");
     PlaybackTimeline session = PlaybackTimeline.of(
         SimulatedSession.play(PlaybackClockOptions.defaults(), 0, /* segments= */ 25));
     Path html = dir.resolve("report.html");
     HtmlReport.forPlayback("abrfetch screenshot test", parameters, session).writeTo(html);
-    Path png = dir.resolve("report.png");
-    Path log = dir.resolve("chromium.log");
 
-    Process chromium = new ProcessBuilder(
-            CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + dir.resolve("profile"),
-            "--screenshot=" + png, "--window-size=" + WIDTH_PX + "," + HEIGHT_PX,
-            html.toUri().toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    if (!chromium.waitFor(90, TimeUnit.SECONDS)) {
-      chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      fail("chromium did not finish in 90 s; its output:\n" + Files.readString(log));
-    }
-
-    assertTrue(Files.isRegularFile(png),
-        "no screenshot (exit " + chromium.exitValue() + "); chromium said:\n" + Files.readString(log));
-    Files.createDirectories(Path.of("target"));
-    Files.copy(png, Path.of("target", "abrfetch-report-screenshot.png"),
-        StandardCopyOption.REPLACE_EXISTING);
-    assertTrue(Files.size(png) > 20_000, "a near-empty screenshot: " + Files.size(png) + " bytes");
-    BufferedImage image = ImageIO.read(png.toFile());
-    assertEquals(WIDTH_PX, image.getWidth());
-    assertEquals(HEIGHT_PX, image.getHeight());
-    Map<Integer, Integer> colours = new HashMap<>();
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        colours.merge(image.getRGB(x, y) & 0xFFFFFF, 1, Integer::sum);
-      }
-    }
-    assertTrue(colours.size() > 100, "only " + colours.size() + " distinct colours: a blank page?");
-    // Each time chart's series is drawn in its own colour; if a chart failed to render (or the
-    // page fell back to plain text), its colour would be missing from the pixels.
-    for (String colour : List.of(HtmlReport.SELECTED_COLOR, HtmlReport.PLAYING_COLOR,
-        HtmlReport.BUFFER_COLOR, HtmlReport.ESTIMATE_COLOR, HtmlReport.THROUGHPUT_COLOR)) {
-      int pixels = colours.getOrDefault(Integer.parseInt(colour.substring(1), 16), 0);
-      assertTrue(pixels > 100, colour + " drawn in only " + pixels + " pixels");
-    }
+    BufferedImage image = ChromiumScreenshot.take(html, dir, "abrfetch-report-screenshot.png");
+    ChromiumScreenshot.assertEveryTimeSeriesDrawn(image);
   }
 }
