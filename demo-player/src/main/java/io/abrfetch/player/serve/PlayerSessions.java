@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The sessions of a {@link FetcherVerticle}: each one a {@link HeadlessPlayer} with its own
@@ -33,8 +34,9 @@ import java.util.function.LongSupplier;
  * {@link PlayerEvent}s on {@code <prefix>.session.<id>.events} (progress throttled).
  *
  * <p>A session that ends on its own (end of stream, maximum duration, fatal failure) leaves the
- * live list; its final status and result stay readable by id (the last {@value #MAX_FINISHED}
- * of them) until closed.
+ * live list; its final status and result stay readable by id until closed, for the last
+ * {@code sessions.max} such sessions (so finished results never hold more memory than the live
+ * sessions may).
  *
  * <p>Threading: confined to the verticle's event-loop context (the front ends call it there, and
  * the players it starts run on it).
@@ -42,7 +44,6 @@ import java.util.function.LongSupplier;
 final class PlayerSessions implements SessionApi {
 
   private static final System.Logger LOG = System.getLogger(PlayerSessions.class.getName());
-  static final int MAX_FINISHED = 64;
   private static final String ESTIMATE_GAUGE = "abrfetch.abr.bandwidth.estimate";
 
   private final Vertx vertx;
@@ -59,7 +60,7 @@ final class PlayerSessions implements SessionApi {
   private final Map<String, JsonObject> finished = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
-      return size() > MAX_FINISHED;
+      return size() > config.sessions().maxSessions();
     }
   };
   private long nextId = 1;
@@ -112,6 +113,10 @@ final class PlayerSessions implements SessionApi {
 
   @Override
   public Future<JsonObject> open(JsonObject body) {
+    return attempt(() -> doOpen(body));
+  }
+
+  private Future<JsonObject> doOpen(JsonObject body) {
     assert Thread.currentThread() == owner;
     if (closing) {
       return Future.failedFuture(shuttingDown());
@@ -190,6 +195,10 @@ final class PlayerSessions implements SessionApi {
 
   @Override
   public Future<JsonObject> setVariant(String sessionId, JsonObject body) {
+    return attempt(() -> doSetVariant(sessionId, body));
+  }
+
+  private Future<JsonObject> doSetVariant(String sessionId, JsonObject body) {
     Entry entry = playing(sessionId);
     JsonConfigReader r = JsonConfigReader.root(body);
     String mode = r.oneOf("mode", List.of("auto", "manual"), null);
@@ -223,6 +232,10 @@ final class PlayerSessions implements SessionApi {
 
   @Override
   public Future<JsonObject> setCap(String sessionId, JsonObject body) {
+    return attempt(() -> doSetCap(sessionId, body));
+  }
+
+  private Future<JsonObject> doSetCap(String sessionId, JsonObject body) {
     Entry entry = playing(sessionId);
     JsonConfigReader r = JsonConfigReader.root(body);
     if (!body.containsKey("capBps")) {
@@ -394,6 +407,15 @@ final class PlayerSessions implements SessionApi {
       abr.put("mode", "ended");
     }
     return abr;
+  }
+
+  /** Runs an operation; what it throws (a bad field, a refusal) fails the answer instead. */
+  private static Future<JsonObject> attempt(Supplier<Future<JsonObject>> operation) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static ApiException shuttingDown() {

@@ -53,7 +53,9 @@ public final class ServeCommand implements Callable<Integer> {
           .await();
     } catch (RuntimeException e) {
       vertx.close().await();
-      throw e;
+      // A port in use, say: one line, no stack trace.
+      spec.commandLine().getErr().println("abrfetch serve: " + e.getMessage());
+      return 1;
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(announcement(verticle));

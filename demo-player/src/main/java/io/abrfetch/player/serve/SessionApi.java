@@ -5,8 +5,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The operations both front ends offer, in JSON: the HTTP routes and the event-bus addresses are
- * thin adapters over it. Every operation answers a JSON object or fails with an
- * {@link ApiException} (or a {@link ServeConfigException} for a bad field, a 400).
+ * thin adapters over it. Every operation answers a JSON object or fails its future (it never
+ * throws) with an {@link ApiException} (or a {@link ServeConfigException} for a bad field, a
+ * 400).
  *
  * <p>Threading: called on the verticle's context only.
  */

@@ -7,6 +7,8 @@ import io.abrfetch.player.Main;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,6 +93,19 @@ class ServeCommandTest {
     Run missing = run("serve", "--config", dir.resolve("none.json").toString());
     assertEquals(2, missing.exitCode);
     assertTrue(missing.err.contains("none.json: cannot read"), missing.err);
+  }
+
+  @Test
+  void busyPort_isOneLineAndExitCode1(@TempDir Path dir) throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path config = dir.resolve("busy.json");
+      Files.writeString(config, "{\"http\": {\"port\": " + busy.getLocalPort() + "}}");
+      Run run = run("serve", "--config", config.toString());
+      assertEquals(1, run.exitCode);
+      assertTrue(run.err.startsWith("abrfetch serve: the fetcher verticle did not start"),
+          run.err);
+      assertEquals(1, run.err.strip().lines().count(), run.err);
+    }
   }
 
   private record Run(int exitCode, String err) {}
