@@ -1,6 +1,5 @@
 package io.abrfetch.player.serve;
 
-import io.abrfetch.abr.AbrController;
 import io.abrfetch.abr.AbrControllerOptions;
 import io.abrfetch.abr.AbrPolicy;
 import io.abrfetch.fetcher.Downloader;
@@ -58,6 +57,7 @@ public final class FetcherVerticle extends VerticleBase {
   private HttpServer server;
   private EventBusApi eventBusApi;
   private Gauge sessionsGauge;
+  private MeteredController link;
 
   /** A verticle with its own Prometheus registry (served at {@code /metrics}). */
   public FetcherVerticle() {
@@ -81,9 +81,9 @@ public final class FetcherVerticle extends VerticleBase {
     timers = new TrackedTimers(vertx);
     // The downloader's own controller only holds the link-wide estimate (its gauge); each session
     // steers with its own controller, fed by SessionTransferFeed.
-    AbrController link = AbrController.create(AbrControllerOptions.builder()
+    link = MeteredController.create(AbrControllerOptions.builder()
         .policy(AbrPolicy.named(config.abr().policy())).build(), registry);
-    downloader = Downloader.create(vertx, config.downloader(), link, registry);
+    downloader = Downloader.create(vertx, config.downloader(), link.abr(), registry);
     SessionTransferFeed feed = new SessionTransferFeed(config.downloader().nanoClock());
     downloader.addListener(feed);
     PlayerSessions created = new PlayerSessions(vertx, config, downloader, registry, feed,
@@ -140,6 +140,7 @@ public final class FetcherVerticle extends VerticleBase {
       return Future.join(httpClosed, consumersGone);
     }).eventually(() -> {
       registry.remove(sessionsGauge);
+      link.release();
       // Every timer should be gone by now; one still pending here is a leak (tests check it).
       timersLeftAtStop = timers.cancelAll();
       if (timersLeftAtStop > 0) {

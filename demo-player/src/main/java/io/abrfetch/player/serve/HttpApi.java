@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -66,9 +65,9 @@ final class HttpApi {
     router.get("/sessions").handler(ctx -> answer(ctx, 200, api.list()));
     router.get("/sessions/:id").handler(ctx -> answer(ctx, 200, api.status(id(ctx))));
     router.put("/sessions/:id/variant").handler(ctx -> answer(ctx, 200,
-        withBody(ctx, b -> api.setVariant(id(ctx), b))));
+        body(ctx).compose(b -> api.setVariant(id(ctx), b))));
     router.put("/sessions/:id/cap").handler(ctx -> answer(ctx, 200,
-        withBody(ctx, b -> api.setCap(id(ctx), b))));
+        body(ctx).compose(b -> api.setCap(id(ctx), b))));
     router.delete("/sessions/:id").handler(ctx -> answer(ctx, 200, api.close(id(ctx))));
 
     router.errorHandler(404, ctx -> error(ctx.response(), 404,
@@ -88,11 +87,6 @@ final class HttpApi {
 
   private static String id(RoutingContext ctx) {
     return ctx.pathParam("id");
-  }
-
-  private static Future<JsonObject> withBody(RoutingContext ctx,
-      Function<JsonObject, Future<JsonObject>> operation) {
-    return body(ctx).compose(operation);
   }
 
   /** The request body as a JSON object; 400 when it is empty or anything else. */

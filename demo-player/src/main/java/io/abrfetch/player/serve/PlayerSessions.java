@@ -10,9 +10,7 @@ import io.abrfetch.player.MediaSink;
 import io.abrfetch.player.PlayerEvent;
 import io.abrfetch.player.PlayerResult;
 import io.abrfetch.playlist.Variant;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +42,6 @@ import java.util.function.Supplier;
 final class PlayerSessions implements SessionApi {
 
   private static final System.Logger LOG = System.getLogger(PlayerSessions.class.getName());
-  private static final String ESTIMATE_GAUGE = "abrfetch.abr.bandwidth.estimate";
 
   private final Vertx vertx;
   private final ServeConfig config;
@@ -72,20 +69,19 @@ final class PlayerSessions implements SessionApi {
     final String policy;
     final String output;
     final AbrController abr;
-    final CompositeMeterRegistry meters;
+    final MeteredController metered;
     Future<HeadlessPlayer> started;
     HeadlessPlayer player;
     Future<JsonObject> closeReply;
     long lastProgressNanos;
     boolean progressPublished;
 
-    Entry(String id, String policy, String output, AbrController abr,
-        CompositeMeterRegistry meters) {
+    Entry(String id, String policy, String output, MeteredController metered) {
       this.id = id;
       this.policy = policy;
       this.output = output;
-      this.abr = abr;
-      this.meters = meters;
+      this.abr = metered.abr();
+      this.metered = metered;
     }
   }
 
@@ -136,19 +132,17 @@ final class PlayerSessions implements SessionApi {
         }
       }
     }
-    CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    meters.add(registry);
-    AbrController abr = AbrController.create(config.abr().controllerOptions(request.policy(),
-        request.options().session().targetBufferUs()), meters);
-    Entry entry = new Entry(id, request.policy(), request.output(), abr, meters);
+    MeteredController metered = MeteredController.create(config.abr().controllerOptions(
+        request.policy(), request.options().session().targetBufferUs()), registry);
+    Entry entry = new Entry(id, request.policy(), request.output(), metered);
     MediaSink sink = request.output() == null ? MediaSink.discard()
         : MediaSink.toFile(vertx, Path.of(config.sessions().outputDirectory())
             .resolve(request.output()));
     live.put(id, entry);
-    feed.add(id, abr);
+    feed.add(id, entry.abr);
     Future<HeadlessPlayer> started;
     try {
-      started = HeadlessPlayer.start(vertx, downloader, abr, request.url(), request.options(),
+      started = HeadlessPlayer.start(vertx, downloader, entry.abr, request.url(), request.options(),
           sink);
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
@@ -324,11 +318,7 @@ final class PlayerSessions implements SessionApi {
   /** Stops routing transfers to the session's controller and drops its estimate gauge. */
   private void release(Entry entry) {
     feed.remove(entry.id);
-    for (Meter meter : entry.meters.getMeters()) {
-      if (meter.getId().getName().equals(ESTIMATE_GAUGE)) {
-        registry.remove(meter.getId());
-      }
-    }
+    entry.metered.release();
   }
 
   private void publish(Entry entry, PlayerEvent event) {

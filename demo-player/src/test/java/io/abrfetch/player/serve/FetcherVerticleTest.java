@@ -130,8 +130,10 @@ class FetcherVerticleTest extends ServeTestBase {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
         HttpResponse.BodyHandlers.ofString()).get(5, TimeUnit.SECONDS));
     assertInstanceOf(ConnectException.class, refused.getCause());
-    assertTrue(!verticle.meterRegistry().scrape().contains("abrfetch_serve_sessions"),
-        "the sessions gauge is removed");
+    String scrape = verticle.meterRegistry().scrape();
+    assertTrue(!scrape.contains("abrfetch_serve_sessions"), "the sessions gauge is removed");
+    assertTrue(!scrape.contains("abrfetch_abr_bandwidth_estimate"),
+        "every estimate gauge is removed: " + scrape);
     assertTrue(second.startsWith("s") && !second.equals(first));
   }
 }

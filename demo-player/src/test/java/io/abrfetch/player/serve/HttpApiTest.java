@@ -155,9 +155,17 @@ class HttpApiTest extends ServeTestBase {
         "abrfetch_abr_bandwidth_estimate", "abrfetch_serve_sessions 1.0"}) {
       assertTrue(text.contains(name), name + " in\n" + text);
     }
+    // The link-wide estimate and the session's own.
+    assertEquals(2, estimateGauges(text), text);
     send("DELETE", "/sessions/" + id, null);
     String after = send("GET", "/metrics", null).body();
     assertTrue(after.contains("abrfetch_serve_sessions 0.0"), after);
+    assertEquals(1, estimateGauges(after), "the closed session's estimate gauge is gone");
+    assertTrue(after.contains("abrfetch_abr_switches_total"), "switch counters stay");
+  }
+
+  private static long estimateGauges(String scrape) {
+    return scrape.lines().filter(l -> l.startsWith("abrfetch_abr_bandwidth_estimate")).count();
   }
 
   private int sessionCount() throws Exception {
