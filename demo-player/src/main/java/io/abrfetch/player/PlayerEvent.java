@@ -98,9 +98,10 @@ public sealed interface PlayerEvent {
   /** An event of the player's HLS session (variant switches, abandons, retries, reloads ...). */
   record Hls(HlsEvent event) implements PlayerEvent {
     /**
-     * {@code {"type": "hls", "event": "SegmentReady", ...}} with the event's fields: numbers,
-     * booleans and strings as they are, enums by name, durations as {@code <name>Ms}, errors by
-     * message.
+     * {@code {"type": "hls", "event": "SegmentReady", "track": "VIDEO", ...}} with the event's
+     * fields: numbers, booleans and strings as they are, enums by name, durations as
+     * {@code <name>Ms}, errors by message; the event's own {@code type} (its track) is
+     * {@code track}.
      */
     @Override
     public JsonObject toJson() {
@@ -113,7 +114,7 @@ public sealed interface PlayerEvent {
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException("unreadable " + component, e);
         }
-        String name = component.getName();
+        String name = component.getName().equals("type") ? "track" : component.getName();
         if (value == null || value instanceof Number || value instanceof Boolean
             || value instanceof String) {
           json.put(name, value);
