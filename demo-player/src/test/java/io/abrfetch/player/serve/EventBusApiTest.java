@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abrfetch.abr.EwmaBandwidthEstimator;
+import io.abrfetch.origin.LinkShaping;
 import io.abrfetch.origin.OriginOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -252,5 +254,21 @@ class EventBusApiTest extends ServeTestBase {
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count(), "only the one output file");
     }
+  }
+
+  @Test
+  void sessionEstimate_comesFromItsOwnTransfers() throws Exception {
+    // 3 Mbit/s per connection: the session's controller must measure about that, not keep its
+    // 1 Mbit/s default (the downloader feeds only its own controller; the verticle routes).
+    startOrigin(OriginOptions.builder().ladder(ladder().build())
+        .shaping(LinkShaping.fixedRate(3_000_000, LinkShaping.Scope.PER_CONNECTION)));
+    deploy(fastConfig());
+    String id = open(new JsonObject().put("url", origin.masterPlaylistUrl())
+        .put("initialVariantIndex", 2)).getString("id");
+    JsonObject status = waitForStatus(id, s -> s.getLong("segments") >= 4, 15_000);
+    long estimateBps = status.getLong("estimateBps");
+    assertTrue(estimateBps != EwmaBandwidthEstimator.Options.DEFAULT_ESTIMATE_BPS
+        && estimateBps > 1_500_000 && estimateBps < 6_000_000, "estimate " + estimateBps);
+    request("close", new JsonObject().put("id", id));
   }
 }
