@@ -68,6 +68,12 @@ public final class HeadlessPlayer {
   static final long MAX_TICK_MS = 100;
   /** How far the alternate audio may end before a video segment's end for it to be playable. */
   static final long AUDIO_SLACK_US = 250_000;
+  /**
+   * Segments handed to the sink and not yet written beyond which the player stops reading: a sink
+   * that cannot keep up (a stalled pipe) makes the player stall rather than hold media without
+   * bound.
+   */
+  static final int MAX_PENDING_WRITES = 8;
 
   private final Vertx vertx;
   private final ContextInternal context;
@@ -98,6 +104,7 @@ public final class HeadlessPlayer {
   private long timerId = -1;
   private boolean finishing;
   private Future<Void> writes = Future.succeededFuture();
+  private int pendingWrites;
   private int lastVariantIndex = -1;
   private long lastVariantBitrateBps;
   private long segments;
@@ -316,7 +323,7 @@ public final class HeadlessPlayer {
 
     /** Asks for the next segment when the buffer has room. */
     void pump() {
-      if (finishing || ended || asked) {
+      if (finishing || ended || asked || pendingWrites >= MAX_PENDING_WRITES) {
         return;
       }
       long held = heldUs();
@@ -533,8 +540,16 @@ public final class HeadlessPlayer {
         return;
       }
       MediaSegment segment = next.toWrite.pollFirst();
+      pendingWrites++;
       writes = writes.compose(v -> sink.write(segment));
-      writes.onFailure(this::fail);
+      writes.onComplete(ar -> {
+        pendingWrites--;
+        if (ar.failed()) {
+          fail(ar.cause());
+        } else if (pendingWrites == MAX_PENDING_WRITES - 1 && !finishing) {
+          readers().forEach(Reader::pump);
+        }
+      });
     }
   }
 
