@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  *  "policy": "bola",                           ABR policy of this session (default: abr.policy)
  *  "targetBufferMs": 20000,                    look-ahead (default: hls.targetBufferMs)
  *  "audio": false,                             alternate audio on/off (default: hls.audio)
- *  "audioLanguage": "fr",                      preferred audio language (default: hls.audioLanguage)
+ *  "audioLanguage": "fr",                      preferred audio language (default: hls...)
  *  "initialVariantIndex": 0,                   first variant, -1 = by estimate (default: hls...)
  *  "maxPlayDurationMs": 60000,                 stop after this much media (default: player...)
- *  "output": "match.ts"}                       file name in sessions.outputDirectory (default: none)
+ *  "output": "match.ts"}                       file in sessions.outputDirectory (default: none)
  * </pre>
  *
  * @param url the playlist
