@@ -62,10 +62,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code UNSUPPORTED_ENCRYPTION}, {@code KEY}, {@code INIT_SEGMENT}, {@code SEGMENT},
  * {@code DECRYPTION}, {@code SINK}, {@code CANCELLED}, {@code CLOSED}. A transient failure that
  * outlives the downloader's retries is tried again up to
- * {@link VariantDownloadOptions#maxSegmentAttempts()} times. On failure every request still
- * running is cancelled, and the sink holds the segments before the failed one, whole and in order
- * (see {@link #progress()}); the sink is never ended by {@link #start}; {@link #toFile} closes
- * its file in every case and leaves that prefix in it.
+ * {@link VariantDownloadOptions#maxSegmentAttempts()} times. When a segment fails for good, no
+ * new segment is requested, the segments before it that are still in flight are completed and
+ * written, and then the download fails and every request still running is cancelled: the sink
+ * holds exactly the segments before the failed one, whole and in order (see {@link #progress()}).
+ * A cancel, a sink failure or a closed downloader fail at once. The sink is never ended by
+ * {@link #start}; {@link #toFile} closes its file in every case and leaves that prefix in it.
  *
  * <p>Threading: the download's state is confined to its context (the event-loop context current
  * at {@code start}, else a new one); the sink is written, and the progress listener and result
@@ -105,6 +107,10 @@ public final class VariantDownload {
     }
   };
   private int nextToIssue;
+  // The first segment that failed fatally, and why: the download fails once the ones before it
+  // are written, so the sink holds every segment before the failed one.
+  private int failedIndex = Integer.MAX_VALUE;
+  private HlsException failure;
   private int inFlight;
   private int initSectionsWritten;
   private int encryptedSegments;
@@ -342,7 +348,7 @@ public final class VariantDownload {
   /** Starts segments while fewer than {@code concurrency} run and the window has room. */
   private void pump() {
     while (!done && inFlight < options.concurrency() && nextToIssue < segments.size()
-        && nextToIssue < nextToWrite + options.windowSegments()) {
+        && nextToIssue < failedIndex && nextToIssue < nextToWrite + options.windowSegments()) {
       int index = nextToIssue++;
       inFlight++;
       issue(index);
@@ -457,15 +463,15 @@ public final class VariantDownload {
       int attempt = attempts.merge(index, 1, Integer::sum);
       if (attempt < options.maxSegmentAttempts()) {
         context.setTimer(Math.max(1, options.segmentRetryDelay().toMillis()), id -> {
-          if (!done) {
+          if (!done && index < failedIndex) {
             issue(index);
           }
         });
         return;
       }
-      fail(new HlsException(HlsException.Kind.SEGMENT, "segment " + sequence + " (" + segmentUrl
-          + ") failed " + attempt + " times, last: " + fetch.getMessage(), sequence, segmentUrl,
-          fetch));
+      failAt(index, new HlsException(HlsException.Kind.SEGMENT, "segment " + sequence + " ("
+          + segmentUrl + ") failed " + attempt + " times, last: " + fetch.getMessage(), sequence,
+          segmentUrl, fetch));
       return;
     }
     if (fetch != null && (fetch.kind() == FetchException.Kind.CLOSED
@@ -475,14 +481,24 @@ public final class VariantDownload {
           segmentUrl, fetch));
       return;
     }
-    fail(cause instanceof HlsException h ? h : new HlsException(HlsException.Kind.SEGMENT,
-        "segment " + sequence + " (" + segmentUrl + ") failed: " + cause, sequence, segmentUrl,
-        cause));
+    failAt(index, cause instanceof HlsException h ? h : new HlsException(
+        HlsException.Kind.SEGMENT, "segment " + sequence + " (" + segmentUrl + ") failed: "
+            + cause, sequence, segmentUrl, cause));
+  }
+
+  /** Segment {@code index} failed for good: no new requests; fail once those before it are out. */
+  private void failAt(int index, HlsException cause) {
+    inFlight--;
+    if (index < failedIndex) {
+      failedIndex = index;
+      failure = cause;
+    }
+    writeReady();
   }
 
   /** Writes the segments that are next in order while the sink has room. */
   private void writeReady() {
-    while (!done && ready.containsKey(nextToWrite)) {
+    while (!done && nextToWrite < failedIndex && ready.containsKey(nextToWrite)) {
       if (sink.writeQueueFull()) {
         armDrain();
         return;
@@ -508,11 +524,13 @@ public final class VariantDownload {
         options.progressListener().accept(progress());
       }
     }
-    if (!done && !finishing && nextToWrite == segments.size() && segmentsTotal == segments.size()
+    if (!done && nextToWrite == failedIndex) {
+      fail(failure);
+    } else if (!done && !finishing && nextToWrite == segments.size() && segmentsTotal == segments.size()
         && nextToIssue == segments.size()) {
       finish();
     } else if (!done && inFlight < options.concurrency() && nextToIssue < segments.size()
-        && nextToIssue < nextToWrite + options.windowSegments()) {
+        && nextToIssue < failedIndex && nextToIssue < nextToWrite + options.windowSegments()) {
       // Writing made room in the window.
       context.runOnContext(v -> pump());
     }

@@ -254,8 +254,10 @@ class VariantDownloadTest extends HlsTestBase {
   }
 
   @Test
-  void fatal404_failsNamingSegment_prefixWrittenWhole() throws Exception {
-    startOrigin(smallLadder().vodSegmentCount(12).build());
+  void fatal404_failsNamingSegment_afterWritingEverySegmentBeforeIt() throws Exception {
+    // A shaped link: the 404 of segment 5 comes back long before segments 0 to 4 are through.
+    startOrigin(OriginOptions.builder().ladder(smallLadder().vodSegmentCount(12).build())
+        .shaping(LinkShaping.fixedRate(2_000_000, LinkShaping.Scope.PER_CONNECTION)));
     origin.faults().add("/hls/v1/seg5.ts", Fault.Status.of(404));
     startDownloader(8);
     GatedSink sink = new GatedSink();
