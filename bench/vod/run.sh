@@ -2,7 +2,7 @@
 # Whole-variant VOD download: abrfetch vs ffmpeg, aria2c -j 8 and curl, from nginx on 127.0.0.1.
 #
 # Usage: bench/vod/run.sh [rounds]        (default 3; medians over the rounds)
-# Env:   LIMITED_SEGMENTS=100   segments of the limit_rate leg (b) (the whole variant: 600)
+# Env:   LIMITED_SEGMENTS=100   segments of the rate-limited legs (b) and (c) (whole variant: 600)
 #        ABRFETCH_JAR=path      the jar (default demo-player/target/abrfetch.jar)
 #        SKIP_INSTALL=1         never call apt-get
 #
@@ -11,7 +11,11 @@
 # Generates once into bench/.cache/vod (gitignored): one HLS variant, 20 minutes of 2-second
 # MPEG-TS segments at about 1.5 Mbit/s (600 segments, about 235 MB), H.264 from ffmpeg's lavfi.
 # Starts its own nginx (prefix in a temp dir, free ports, 127.0.0.1 only, access_log off,
-# sendfile, keep-alive): server (a) plain, server (b) `limit_rate 2m` per connection.
+# sendfile, keep-alive): server (a) plain, server (b) `limit_rate 2m`. nginx applies limit_rate
+# per request and grants each request a one-second burst (rate x (elapsed + 1 s)), so segments
+# under 2 MB are never slowed; leg (c) therefore caps each connection at 2 MB/s (16 Mbit/s, no
+# burst) with the project's own origin (`abrfetch origin DIR --rate-bps 16000000`) serving the
+# same files.
 # Each tool's wall time (start-up included), CPU seconds (user + sys) and peak RSS come from
 # /usr/bin/time; the tools run in rotation within each round. Talks only to 127.0.0.1.
 set -euo pipefail
@@ -82,10 +86,15 @@ VARIANT_BYTES=$(cat "$CACHE"/v0/seg*.ts | wc -c)
 # ---------------------------------------------------------------- nginx
 WORK=$(mktemp -d /tmp/abrfetch-bench-vod.XXXXXX)
 NGINX_STARTED=0
+ORIGIN_PID=
 cleanup() {
   if [ "$NGINX_STARTED" = 1 ] && [ -f "$WORK/nginx.pid" ]; then
     kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
     sleep 0.2
+  fi
+  if [ -n "$ORIGIN_PID" ]; then
+    kill "$ORIGIN_PID" 2>/dev/null || true
+    wait "$ORIGIN_PID" 2>/dev/null || true
   fi
   rm -rf "$WORK"
 }
@@ -137,6 +146,18 @@ done
 curl -sf -o /dev/null "http://127.0.0.1:$PLAIN_PORT/master.m3u8" \
   || { log "nginx did not start:"; cat "$WORK/logs/error.log" >&2; exit 1; }
 
+# The shaped origin of leg (c): every connection capped at 2 MB/s, no burst.
+java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -jar "$JAR" origin "$CACHE" \
+  --rate-bps 16000000 --port 0 > "$WORK/origin.out" 2>&1 &
+ORIGIN_PID=$!
+for _ in $(seq 1 100); do
+  grep -q 'origin listening on' "$WORK/origin.out" && break
+  sleep 0.1
+done
+SHAPED_BASE=$(sed -n 's#.*origin listening on \(http://127.0.0.1:[0-9]*\).*#\1#p' "$WORK/origin.out" \
+  | head -1)
+[ -n "$SHAPED_BASE" ] || { log "the shaped origin did not start:"; cat "$WORK/origin.out" >&2; exit 1; }
+
 # ---------------------------------------------------------------- the tools
 # AppCDS archive of the jar's classes, made once per jar by a training run (JVM start-up).
 JAR_KEY=$(stat -c '%s-%Y' "$JAR")
@@ -159,12 +180,12 @@ segment_list() { # base url, playlist -> one absolute URL per line
 # leg tool round wall_s cpu_s rss_kib bytes_out
 run_tool() {
   local leg=$1 tool=$2 round=$3 base master playlist out=$WORK/out
-  if [ "$leg" = a ]; then
-    base=http://127.0.0.1:$PLAIN_PORT; master=master.m3u8; playlist=index.m3u8
-  else
-    base=http://127.0.0.1:$LIMIT_PORT; master=master-first$LIMITED_SEGMENTS.m3u8
-    playlist=first$LIMITED_SEGMENTS.m3u8
-  fi
+  master=master-first$LIMITED_SEGMENTS.m3u8; playlist=first$LIMITED_SEGMENTS.m3u8
+  case $leg in
+    a) base=http://127.0.0.1:$PLAIN_PORT; master=master.m3u8; playlist=index.m3u8 ;;
+    b) base=http://127.0.0.1:$LIMIT_PORT ;;
+    c) base=$SHAPED_BASE ;;
+  esac
   rm -rf "$out"; mkdir -p "$out"
   local cmd
   case $tool in
@@ -191,9 +212,12 @@ run_tool() {
   echo "$leg $tool $round $wall $(calc "$user + $sys") $rss $bytes" >> "$WORK/results"
 }
 
-TOOLS=(abrfetch abrfetch-tuned ffmpeg aria2c curl)
-log "nginx: (a) plain :$PLAIN_PORT, (b) limit_rate 2m :$LIMIT_PORT; $SEGMENTS_FOUND segments," \
-  "$VARIANT_BYTES bytes; (b) uses the first $LIMITED_SEGMENTS; $ROUNDS rounds"
+# abrfetch with the JVM's default flags runs in leg (a) only: it shows what the tuned flags buy.
+tools_of() { if [ "$1" = a ]; then echo abrfetch abrfetch-tuned ffmpeg aria2c curl;
+  else echo abrfetch-tuned ffmpeg aria2c curl; fi; }
+log "(a) nginx plain :$PLAIN_PORT, (b) nginx limit_rate 2m :$LIMIT_PORT, (c) origin 2 MB/s per" \
+  "connection $SHAPED_BASE; $SEGMENTS_FOUND segments, $VARIANT_BYTES bytes; (b) and (c) use the" \
+  "first $LIMITED_SEGMENTS; $ROUNDS rounds"
 # Warm the page cache and check abrfetch's output against the segments, byte for byte.
 cat "$CACHE"/v0/seg*.ts > /dev/null
 java -jar "$JAR" download "http://127.0.0.1:$PLAIN_PORT/master.m3u8" --output "$WORK/check.ts" \
@@ -202,7 +226,8 @@ cat "$CACHE"/v0/seg*.ts | cmp -s - "$WORK/check.ts" \
   || { log "abrfetch output differs from the concatenated segments"; exit 1; }
 rm -f "$WORK/check.ts"
 : > "$WORK/results"
-for leg in a b; do
+for leg in a b c; do
+  read -r -a TOOLS <<< "$(tools_of $leg)"
   for round in $(seq 1 "$ROUNDS"); do
     # Rotate the order each round so no tool always runs first.
     n=${#TOOLS[@]}
@@ -223,9 +248,9 @@ echo "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), load $(cu
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), rounds: $ROUNDS, medians"
 printf '%-4s %-15s %9s %8s %9s %10s %9s %9s\n' leg tool wall_s cpu_s rss_MiB MB/s \
   vs_ffmpeg vs_aria2c
-for leg in a b; do
+for leg in a b c; do
   ff=$(col $leg ffmpeg 4 | median); ar=$(col $leg aria2c 4 | median)
-  for tool in "${TOOLS[@]}"; do
+  for tool in $(tools_of $leg); do
     wall=$(col $leg "$tool" 4 | median); cpu=$(col $leg "$tool" 5 | median)
     rss=$(col $leg "$tool" 6 | median); bytes=$(col $leg "$tool" 7 | median)
     printf '%-4s %-15s %9.2f %8.2f %9.0f %10.1f %8.2fx %8.2fx\n' "$leg" "$tool" "$wall" "$cpu" \
@@ -234,5 +259,6 @@ for leg in a b; do
   done
 done
 echo "(vs_X = X's median wall time / this tool's: above 1 is faster than X)"
-echo "(a) plain loopback, whole variant; (b) nginx limit_rate 2m per connection, first" \
-  "$LIMITED_SEGMENTS segments"
+echo "(a) nginx, plain loopback, whole variant; (b) nginx limit_rate 2m, first $LIMITED_SEGMENTS" \
+  "segments; (c) 2 MB/s per connection (abrfetch origin), first $LIMITED_SEGMENTS segments"
+echo "abrfetch-tuned: java ${TUNED_OPTS[*]} -jar abrfetch.jar"

@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Segments fetched ahead of the oldest one not yet written wait in a reorder window of
  * {@link VariantDownloadOptions#windowSegments()} segments; no segment beyond the window is
- * requested, so memory stays under {@code windowSegments x maxSegmentBytes} and a slow sink
+ * requested, so memory stays under {@code windowSegments x maxSegmentBytes} (plus, for
+ * {@link #toFile}, a 4 MiB file write queue) and a slow sink
  * ({@link WriteStream#writeQueueFull()}) stops new requests until it drains.
  *
  * <p>Failures are {@link HlsException}s naming the segment: {@code PLAYLIST_UNAVAILABLE},
@@ -78,6 +79,8 @@ public final class VariantDownload {
   private static final AtomicLong NEXT_ID = new AtomicLong(1);
   private static final int INIT_CACHE_ENTRIES = 8;
   private static final int KEY_CACHE_ENTRIES = 64;
+  /** {@link #toFile}'s write queue: writes beyond it wait for the file (the sink is full). */
+  static final int FILE_WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
 
   /** A fetched segment waiting for its turn: the init section to write first (or null), data. */
   private record Ready(Buffer init, Buffer data, boolean encrypted) {}
@@ -188,8 +191,10 @@ public final class VariantDownload {
                 + ar.cause().getMessage(), -1, null, ar.cause()));
             return;
           }
-          opened.complete(ar.result());
-          download.begin(ar.result());
+          // Room for a few segments: the loop hands writes over while the worker writes.
+          AsyncFile out = ar.result().setWriteQueueMaxSize(FILE_WRITE_QUEUE_BYTES);
+          opened.complete(out);
+          download.begin(out);
         }));
     return download;
   }
