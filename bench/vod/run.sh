@@ -193,6 +193,8 @@ run_tool() {
                    --progress never) ;;
     abrfetch-tuned) cmd=(java "${TUNED_OPTS[@]}" -jar "$JAR" download "$base/$master"
                    --variant 0 --output "$out/v.ts" --progress never) ;;
+    abrfetch-tuned-c16) cmd=(java "${TUNED_OPTS[@]}" -jar "$JAR" download "$base/$master"
+                   --variant 0 --output "$out/v.ts" --progress never --concurrency 16) ;;
     ffmpeg) cmd=(ffmpeg -hide_banner -loglevel error -nostdin -y -i "$base/$master" -c copy
                  "$out/v.ts") ;;
     aria2c) segment_list "$base" "$playlist" > "$WORK/list.txt"
@@ -212,9 +214,13 @@ run_tool() {
   echo "$leg $tool $round $wall $(calc "$user + $sys") $rss $bytes" >> "$WORK/results"
 }
 
-# abrfetch with the JVM's default flags runs in leg (a) only: it shows what the tuned flags buy.
-tools_of() { if [ "$1" = a ]; then echo abrfetch abrfetch-tuned ffmpeg aria2c curl;
-  else echo abrfetch-tuned ffmpeg aria2c curl; fi; }
+# abrfetch with the JVM's default flags runs in leg (a) only: it shows what the tuned flags buy;
+# 16 in flight runs in leg (c) only: what a per-connection cap rewards.
+tools_of() { case $1 in
+  a) echo abrfetch abrfetch-tuned ffmpeg aria2c curl ;;
+  b) echo abrfetch-tuned ffmpeg aria2c curl ;;
+  c) echo abrfetch-tuned abrfetch-tuned-c16 ffmpeg aria2c curl ;;
+  esac; }
 log "(a) nginx plain :$PLAIN_PORT, (b) nginx limit_rate 2m :$LIMIT_PORT, (c) origin 2 MB/s per" \
   "connection $SHAPED_BASE; $SEGMENTS_FOUND segments, $VARIANT_BYTES bytes; (b) and (c) use the" \
   "first $LIMITED_SEGMENTS; $ROUNDS rounds"
@@ -246,14 +252,14 @@ col() { awk -v l="$1" -v t="$2" -v c="$3" '$1 == l && $2 == t {print $c}' "$WORK
 echo
 echo "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), rounds: $ROUNDS, medians"
-printf '%-4s %-15s %9s %8s %9s %10s %9s %9s\n' leg tool wall_s cpu_s rss_MiB MB/s \
+printf '%-4s %-18s %9s %8s %9s %10s %9s %9s\n' leg tool wall_s cpu_s rss_MiB MB/s \
   vs_ffmpeg vs_aria2c
 for leg in a b c; do
   ff=$(col $leg ffmpeg 4 | median); ar=$(col $leg aria2c 4 | median)
   for tool in $(tools_of $leg); do
     wall=$(col $leg "$tool" 4 | median); cpu=$(col $leg "$tool" 5 | median)
     rss=$(col $leg "$tool" 6 | median); bytes=$(col $leg "$tool" 7 | median)
-    printf '%-4s %-15s %9.2f %8.2f %9.0f %10.1f %8.2fx %8.2fx\n' "$leg" "$tool" "$wall" "$cpu" \
+    printf '%-4s %-18s %9.2f %8.2f %9.0f %10.1f %8.2fx %8.2fx\n' "$leg" "$tool" "$wall" "$cpu" \
       "$(calc "$rss / 1024")" "$(calc "$bytes / $wall / 1000000")" \
       "$(calc "$ff / $wall")" "$(calc "$ar / $wall")"
   done
