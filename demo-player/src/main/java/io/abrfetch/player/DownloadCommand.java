@@ -198,6 +198,9 @@ public final class DownloadCommand implements Callable<Integer> {
 
   private String failureMessage(Throwable cause, VariantDownloadProgress at) {
     String message = cause instanceof HlsException ? cause.getMessage() : String.valueOf(cause);
+    if (at.segmentsTotal() == 0) {
+      return message + "; nothing was written to " + output;
+    }
     return message + "; " + output + " holds the first " + at.segmentsDone() + " of "
         + at.segmentsTotal() + " segments (" + at.bytesWritten() + " bytes)";
   }

@@ -185,7 +185,8 @@ class DownloadCommandTest {
   void unreachableOrigin_exit1() {
     // Port 9 on loopback: nothing listens (connection refused).
     assertOneLineError(run("download", "http://127.0.0.1:9/master.m3u8", "-o",
-        dir.resolve("x.ts").toString()), DownloadCommand.EXIT_FAILED, "PLAYLIST_UNAVAILABLE");
+        dir.resolve("x.ts").toString()), DownloadCommand.EXIT_FAILED, "PLAYLIST_UNAVAILABLE",
+        "nothing was written to");
   }
 
   // ---------------------------------------------------------------- real media
