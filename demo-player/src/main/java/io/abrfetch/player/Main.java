@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "abrfetch 0.1.0",
     description = "Adaptive-bitrate media segment fetcher.",
-    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, OriginCommand.class, AbrBenchCommand.class, PlayCommand.class, DemoCommand.class,
-        ServeCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PlayCommand.class,
+        DownloadCommand.class, InspectCommand.class, ServeCommand.class, OriginCommand.class,
+        AbrBenchCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -30,7 +30,15 @@ public final class HlsException extends RuntimeException {
     /** A segment did not decrypt (bad length or padding: wrong key or IV, corrupt bytes). */
     DECRYPTION,
     /** The downloader was closed under the session. */
-    CLOSED
+    CLOSED,
+    /** {@link VariantDownload}: the master playlist has no variant of the index asked for. */
+    NO_SUCH_VARIANT,
+    /** {@link VariantDownload}: the media playlist is live (no {@code EXT-X-ENDLIST}). */
+    LIVE_UNSUPPORTED,
+    /** {@link VariantDownload}: the output could not be opened or a write to it failed. */
+    SINK,
+    /** {@link VariantDownload}: the caller cancelled the download. */
+    CANCELLED
   }
 
   private final Kind kind;

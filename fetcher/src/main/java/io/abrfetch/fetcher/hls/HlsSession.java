@@ -2,10 +2,8 @@ package io.abrfetch.fetcher.hls;
 
 import io.abrfetch.abr.AbrController;
 import io.abrfetch.abr.AbrPeerSpec;
-import io.abrfetch.fetcher.BodySink;
 import io.abrfetch.fetcher.Downloader;
 import io.abrfetch.fetcher.FetchException;
-import io.abrfetch.fetcher.FetchRequest;
 import io.abrfetch.fetcher.PeerHandle;
 import io.abrfetch.fetcher.RequestPriority;
 import io.abrfetch.playlist.MasterPlaylist;
@@ -14,6 +12,7 @@ import io.abrfetch.playlist.Playlist;
 import io.abrfetch.playlist.PlaylistException;
 import io.abrfetch.playlist.PlaylistParser;
 import io.abrfetch.playlist.Rendition;
+import io.abrfetch.playlist.Segment;
 import io.abrfetch.playlist.Variant;
 import io.abrfetch.playlist.VariantLadder;
 import io.vertx.core.Future;
@@ -24,10 +23,8 @@ import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,12 +75,7 @@ public final class HlsSession {
   private final List<Consumer<HlsEvent>> listeners = new CopyOnWriteArrayList<>();
 
   // Confined to the session's context.
-  private final Map<URI, Future<byte[]>> keys = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<URI, Future<byte[]>> eldest) {
-      return size() > KEY_CACHE_ENTRIES;
-    }
-  };
+  private final AesKeys keys = new AesKeys(KEY_CACHE_ENTRIES);
   private final List<TrackPeer> peers = new ArrayList<>();
   private TrackPeer videoPeer;
   private TrackPeer audioPeer;
@@ -338,31 +330,12 @@ public final class HlsSession {
         + "or peer id " + sessionId + "/... is taken", -1, url, null);
   }
 
-  /** Fetches the AES-128 key at {@code uri} once per session (concurrent users share the fetch). */
-  Future<byte[]> key(URI uri, TrackPeer peer, long sequence) {
-    Future<byte[]> cached = keys.get(uri);
-    if (cached != null) {
-      return cached;
-    }
-    String keyUrl = uri.toString();
-    Future<byte[]> key = peer.submit(FetchRequest.builder(keyUrl)
-            .priority(RequestPriority.BLOCKING)
-            .sink(BodySink.collect(4096))
-            .build())
-        .compose(result -> {
-          if (result.body().length() != SegmentCipher.KEY_BYTES) {
-            return Future.failedFuture(new HlsException(HlsException.Kind.KEY, "key " + keyUrl
-                + " is " + result.body().length() + " bytes (expected: 16)", sequence, keyUrl,
-                null));
-          }
-          return Future.succeededFuture(result.body().getBytes());
-        })
-        .recover(e -> Future.failedFuture(
-            TrackPeer.classify(HlsException.Kind.KEY, e, sequence, keyUrl)));
-    keys.put(uri, key);
-    // A failed key is fetched again by the next segment that needs it.
-    key.onFailure(e -> keys.remove(uri, key));
-    return key;
+  /**
+   * The AES-128 key of {@code segment} (null when unencrypted), fetched through {@code peer} once
+   * per key URI per session (concurrent users share the fetch).
+   */
+  Future<byte[]> key(Segment segment, TrackPeer peer) {
+    return keys.keyFor(segment, peer::submit);
   }
 
   // ---------------------------------------------------------------- public API

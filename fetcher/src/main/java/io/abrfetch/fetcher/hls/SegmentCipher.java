@@ -2,6 +2,8 @@ package io.abrfetch.fetcher.hls;
 
 import io.abrfetch.playlist.Segment;
 import io.abrfetch.playlist.SegmentKey;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
@@ -35,6 +37,30 @@ final class SegmentCipher {
       iv[BLOCK_BYTES - 1 - i] = (byte) (sequence >>> (8 * i));
     }
     return iv;
+  }
+
+  /**
+   * The plaintext of {@code body} as a future completing on {@code context}: {@code body} as it is
+   * when {@code key} is null, decrypted on a worker (unordered) when it is
+   * {@code offLoopThresholdBytes} or larger, so the event loop keeps serving other work, else on
+   * the caller's thread. Fails with {@link HlsException.Kind#DECRYPTION}.
+   */
+  static Future<Buffer> decrypt(Context context, int offLoopThresholdBytes, Segment segment,
+      byte[] key, Buffer body) {
+    if (key == null) {
+      return Future.succeededFuture(body);
+    }
+    byte[] iv = iv(segment);
+    String url = segment.uri().toString();
+    long sequence = segment.mediaSequence();
+    if (body.length() >= offLoopThresholdBytes) {
+      return context.executeBlocking(() -> decrypt(key, iv, body, sequence, url), false);
+    }
+    try {
+      return Future.succeededFuture(decrypt(key, iv, body, sequence, url));
+    } catch (HlsException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**

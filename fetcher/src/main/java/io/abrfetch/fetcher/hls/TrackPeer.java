@@ -18,7 +18,6 @@ import io.abrfetch.playlist.MediaPlaylist;
 import io.abrfetch.playlist.PlaylistException;
 import io.abrfetch.playlist.ReloadOutcome;
 import io.abrfetch.playlist.Segment;
-import io.abrfetch.playlist.SegmentKey;
 import io.abrfetch.playlist.SegmentMap;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -317,17 +316,7 @@ final class TrackPeer implements Peer {
   }
 
   private Future<byte[]> keyFor(Segment segment) {
-    SegmentKey key = segment.key();
-    if (key == null) {
-      return Future.succeededFuture(null);
-    }
-    if (key.method() != SegmentKey.Method.AES_128) {
-      return Future.failedFuture(new HlsException(HlsException.Kind.UNSUPPORTED_ENCRYPTION,
-          "segment " + segment.mediaSequence() + " uses METHOD=" + key.method()
-              + " (expected: NONE or AES-128)", segment.mediaSequence(),
-          segment.uri().toString(), null));
-    }
-    return session.key(key.uri(), this, segment.mediaSequence());
+    return session.key(segment, this);
   }
 
   private Future<Buffer> initFor(Segment segment) {
@@ -383,22 +372,8 @@ final class TrackPeer implements Peer {
   }
 
   private Future<Buffer> decrypt(Segment segment, byte[] key, Buffer body) {
-    if (key == null) {
-      return Future.succeededFuture(body);
-    }
-    byte[] iv = SegmentCipher.iv(segment);
-    String url = segment.uri().toString();
-    long sequence = segment.mediaSequence();
-    if (body.length() >= session.options().decryptOffLoopThresholdBytes()) {
-      // Large segments: AES on a worker, so the event loop keeps serving other peers.
-      return session.context().executeBlocking(
-          () -> SegmentCipher.decrypt(key, iv, body, sequence, url), false);
-    }
-    try {
-      return Future.succeededFuture(SegmentCipher.decrypt(key, iv, body, sequence, url));
-    } catch (HlsException e) {
-      return Future.failedFuture(e);
-    }
+    return SegmentCipher.decrypt(session.context(),
+        session.options().decryptOffLoopThresholdBytes(), segment, key, body);
   }
 
   private void deliver(Segment segment, int variant, Buffer init, Buffer data) {

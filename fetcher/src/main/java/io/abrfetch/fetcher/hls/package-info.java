@@ -6,6 +6,9 @@
  * discontinuities, ABR switches at segment boundaries, live reloads) and hands them in order to a
  * {@link io.abrfetch.fetcher.hls.Track}, a {@link io.vertx.core.streams.ReadStream} of
  * {@link io.abrfetch.fetcher.hls.MediaSegment}s with backpressure.
+ * {@link io.abrfetch.fetcher.hls.VariantDownload} downloads one whole VOD variant instead, many
+ * segments in flight, and writes it in order to a stream or file; its state is confined to its
+ * own context in the same way.
  *
  * <p><b>Threading rule.</b> A session's state, and the state of its tracks and peers, is confined
  * to the session's context: the event-loop context current when
