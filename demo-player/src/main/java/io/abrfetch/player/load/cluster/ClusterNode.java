@@ -1,0 +1,112 @@
+package io.abrfetch.player.load.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One process's membership of a load-test cluster: a clustered {@link Vertx} whose event bus
+ * reaches the other members, joined through Hazelcast with {@link HazelcastSetup}'s configuration.
+ *
+ * <p>Thread-safe. Member-removal handlers are called on the context that registered them (or on an
+ * event loop when registered from a plain thread), never on a Hazelcast thread.
+ */
+public final class ClusterNode {
+
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final long joinMs;
+  private final List<Runnable> removalUnsubscribers = new CopyOnWriteArrayList<>();
+
+  private ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, long joinMs) {
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+    this.joinMs = joinMs;
+  }
+
+  /**
+   * Starts a clustered Vert.x that joins (or founds) the cluster these settings describe; completes
+   * once this member has joined. Fails when Hazelcast cannot bind its port or the event bus cannot
+   * listen.
+   */
+  public static Future<ClusterNode> join(ClusterSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    long startNanos = System.nanoTime();
+    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.config(settings));
+    EventBusOptions eventBus = new EventBusOptions().setPort(settings.eventBusPort());
+    if (settings.clusterHostOrNull() != null) {
+      eventBus.setHost(settings.clusterHostOrNull());
+    }
+    if (settings.publicHostOrNull() != null) {
+      eventBus.setClusterPublicHost(settings.publicHostOrNull());
+    }
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(eventBus))
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new ClusterNode(vertx, manager,
+            (System.nanoTime() - startNanos) / 1_000_000));
+  }
+
+  /** The clustered Vert.x; closing the node closes it. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** This member's node id (Hazelcast's member UUID), as other members see it. */
+  public String nodeId() {
+    return clusterManager.getNodeId();
+  }
+
+  /** The node ids of the members in the cluster now, this one included. */
+  public List<String> nodeIds() {
+    return clusterManager.getNodes();
+  }
+
+  /** How long {@link #join} took, from the call to the clustered Vert.x being ready, in ms. */
+  public long joinMs() {
+    return joinMs;
+  }
+
+  /**
+   * Calls {@code handler} with the node id of each member that leaves or is removed from the
+   * cluster (it stopped, crashed or stopped answering Hazelcast's heartbeats), on the caller's
+   * context.
+   */
+  public void onMemberRemoved(Handler<String> handler) {
+    Objects.requireNonNull(handler, "handler");
+    Context context = vertx.getOrCreateContext();
+    var cluster = clusterManager.getHazelcastInstance().getCluster();
+    java.util.UUID registration = cluster.addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getUuid().toString();
+        context.runOnContext(unused -> handler.handle(nodeId));
+      }
+    });
+    removalUnsubscribers.add(() -> {
+      if (clusterManager.isActive()) {
+        cluster.removeMembershipListener(registration);
+      }
+    });
+  }
+
+  /** Leaves the cluster and closes the Vert.x instance. */
+  public Future<Void> close() {
+    removalUnsubscribers.forEach(Runnable::run);
+    removalUnsubscribers.clear();
+    return vertx.close();
+  }
+}
