@@ -21,6 +21,11 @@ final class HazelcastSetup {
 
   /** Hazelcast's loggers, held so the level set on them is not lost to garbage collection. */
   private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
+  /**
+   * Warns at every start that CP structures (which only Vert.x's cluster-wide locks and counters
+   * would use; the load test does not) run in UNSAFE mode: noise in a load test's output.
+   */
+  private static final Logger CP_SUBSYSTEM_LOGGER = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
   private HazelcastSetup() {}
 
@@ -86,6 +91,9 @@ final class HazelcastSetup {
     }
     if (HAZELCAST_LOGGER.getLevel() == null) {
       HAZELCAST_LOGGER.setLevel(Level.WARNING);
+    }
+    if (CP_SUBSYSTEM_LOGGER.getLevel() == null) {
+      CP_SUBSYSTEM_LOGGER.setLevel(Level.SEVERE);
     }
   }
 }
