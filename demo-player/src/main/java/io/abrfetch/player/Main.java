@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "abrfetch 0.1.0",
     description = "Adaptive-bitrate media segment fetcher.",
-    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, OriginCommand.class, AbrBenchCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, OriginCommand.class, AbrBenchCommand.class,
+        io.abrfetch.player.load.LoadTestCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

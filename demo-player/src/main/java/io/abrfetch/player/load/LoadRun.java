@@ -29,7 +29,7 @@ import org.HdrHistogram.Histogram;
  * <p>Threading: thread-safe. {@link #snapshot()}, {@link #timeline()} and {@link #stop()} may be
  * called from any thread; viewers run on their shards' event loops.
  */
-public final class LoadRun {
+public final class LoadRun implements LoadExecution {
 
   private final Vertx vertx;
   private final String url;
@@ -207,6 +207,7 @@ public final class LoadRun {
   }
 
   /** What this process measured so far (a merged copy of its shards); thread-safe. */
+  @Override
   public LoadMetrics snapshot() {
     LoadMetrics merged = new LoadMetrics();
     for (LoadShard shard : shards) {
@@ -216,6 +217,7 @@ public final class LoadRun {
   }
 
   /** The per-second samples so far (a copy); thread-safe. */
+  @Override
   public List<LoadSample> timeline() {
     synchronized (timeline) {
       return List.copyOf(timeline);
@@ -223,11 +225,13 @@ public final class LoadRun {
   }
 
   /** Completes with the final metrics when the duration is over or after {@link #stop()}. */
+  @Override
   public Future<LoadMetrics> completion() {
     return completion.future();
   }
 
   /** Ends every viewer now; completes when the run has completed. Idempotent. */
+  @Override
   public Future<Void> stop() {
     if (stopping.compareAndSet(false, true)) {
       for (int i = 0; i < shards.size(); i++) {

@@ -39,10 +39,20 @@ public final class ClusterNode {
    * listen.
    */
   public static Future<ClusterNode> join(ClusterSettings settings) {
+    return join(settings, new VertxOptions());
+  }
+
+  /**
+   * Like {@link #join(ClusterSettings)}, with {@code base}'s Vert.x options (event loops and the
+   * like); its event-bus host and ports are replaced by the settings'.
+   */
+  public static Future<ClusterNode> join(ClusterSettings settings, VertxOptions base) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(base, "base");
     long startNanos = System.nanoTime();
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.config(settings));
-    EventBusOptions eventBus = new EventBusOptions().setPort(settings.eventBusPort());
+    EventBusOptions eventBus = new EventBusOptions(base.getEventBusOptions())
+        .setPort(settings.eventBusPort());
     if (settings.clusterHostOrNull() != null) {
       eventBus.setHost(settings.clusterHostOrNull());
     }
@@ -50,7 +60,7 @@ public final class ClusterNode {
       eventBus.setClusterPublicHost(settings.publicHostOrNull());
     }
     return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(eventBus))
+        .with(new VertxOptions(base).setEventBusOptions(eventBus))
         .withClusterManager(manager)
         .buildClustered()
         .map(vertx -> new ClusterNode(vertx, manager,

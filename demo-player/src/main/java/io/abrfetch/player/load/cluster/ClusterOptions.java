@@ -1,17 +1,24 @@
 package io.abrfetch.player.load.cluster;
 
+import io.abrfetch.player.load.LoadFleet;
+import io.abrfetch.player.load.LoadTestExtension;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code loadtest} options of cluster mode, a picocli mixin: {@code @Mixin ClusterOptions
- * cluster;} in the command adds them. {@link #settings()} checks them and turns them into
- * {@link ClusterSettings}. Not thread-safe (picocli fills it on the caller's thread).
+ * The {@code loadtest} options of cluster mode, a picocli mixin that the command finds as a
+ * {@link LoadTestExtension} (registered in {@code META-INF/services}). {@link #settings()} checks
+ * them and turns them into {@link ClusterSettings}; {@link #fleet()} gives the command the
+ * coordinator's or the worker's {@link LoadFleet}. Not thread-safe (picocli fills it on the
+ * command's thread).
  */
-public final class ClusterOptions {
+public final class ClusterOptions implements LoadTestExtension {
 
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
   CommandLine.Model.CommandSpec mixee;
@@ -85,6 +92,42 @@ public final class ClusterOptions {
       description = "A worker silent this long is reported lost; a worker whose coordinator is"
           + " silent this long stops (default: ${DEFAULT-VALUE}).")
   double heartbeatTimeoutS;
+
+  @Override
+  public String name() {
+    return "cluster";
+  }
+
+  /**
+   * The coordinator's or the worker's fleet with {@code --cluster}, else empty.
+   *
+   * @throws CommandLine.ParameterException when the options are inconsistent
+   */
+  @Override
+  public Optional<LoadFleet> fleet() {
+    if (!cluster) {
+      if (role != null || !members.isEmpty() || expectedWorkers != null || workerId != null) {
+        throw usage("--role, --members, --workers and --worker-id need --cluster");
+      }
+      return Optional.empty();
+    }
+    ClusterSettings settings = settings();
+    Consumer<String> log = operatorLog();
+    return Optional.of(settings.role() == ClusterRole.COORDINATOR
+        ? new CoordinatorFleet(settings, log)
+        : new WorkerFleet(settings, log));
+  }
+
+  /** Lines on the command's error stream (stdout is kept for the summary and JSON). */
+  private Consumer<String> operatorLog() {
+    PrintWriter err = mixee != null && mixee.commandLine() != null
+        ? mixee.commandLine().getErr()
+        : new PrintWriter(System.err, true);
+    return line -> {
+      err.println("[cluster] " + line);
+      err.flush();
+    };
+  }
 
   /** True when {@code --cluster} was given. */
   public boolean enabled() {
@@ -165,6 +208,9 @@ public final class ClusterOptions {
   }
 
   private CommandLine.ParameterException usage(String message) {
-    return new CommandLine.ParameterException(mixee.commandLine(), message);
+    CommandLine commandLine = mixee == null ? null : mixee.commandLine();
+    return new CommandLine.ParameterException(
+        commandLine == null ? new CommandLine(CommandLine.Model.CommandSpec.create()) : commandLine,
+        message);
   }
 }

@@ -43,6 +43,8 @@ public final class ClusterWorker extends VerticleBase {
   private final LongSupplier nanoClock;
   private final Promise<LoadMetrics> result = Promise.promise();
   private final String host = ClusterSettings.localHostName();
+  /** The run once started, for {@link #snapshot()} and {@link #timeline()} from other threads. */
+  private volatile LoadRun started;
 
   // Confined to this verticle's event loop.
   private MessageConsumer<JsonObject> consumer;
@@ -82,6 +84,33 @@ public final class ClusterWorker extends VerticleBase {
    */
   public Future<LoadMetrics> result() {
     return result.future();
+  }
+
+  /** This worker's own metrics so far (empty before its share starts); thread-safe. */
+  public LoadMetrics snapshot() {
+    LoadRun run = started;
+    return run == null ? new LoadMetrics() : run.snapshot();
+  }
+
+  /** This worker's own timeline so far; thread-safe. */
+  public List<LoadSample> timeline() {
+    LoadRun run = started;
+    return run == null ? List.of() : run.timeline();
+  }
+
+  /**
+   * Stops this worker's viewers early (Ctrl-C); its final report is still sent. Before its share
+   * started, {@link #result()} fails with {@link ClusterException.Kind#STOPPED}. Thread-safe.
+   */
+  public void requestStop() {
+    context.runOnContext(unused -> {
+      if (run != null) {
+        run.stop();
+      } else {
+        finish(new ClusterException(ClusterException.Kind.STOPPED,
+            "stopped before the run started"));
+      }
+    });
   }
 
   @Override
@@ -252,16 +281,17 @@ public final class ClusterWorker extends VerticleBase {
       return;
     }
     LoadRun.start(vertx, received.url(), received.options(), received.firstViewerIndex(),
-        received.viewerCount(), localStartEpochMs).onComplete(started -> {
-          if (started.failed()) {
-            String why = String.valueOf(started.cause().getMessage());
+        received.viewerCount(), localStartEpochMs).onComplete(starting -> {
+          if (starting.failed()) {
+            String why = String.valueOf(starting.cause().getMessage());
             message.fail(500, why);
             finish(new ClusterException(ClusterException.Kind.WORKER_FAILED,
                 "worker " + settings.workerId() + " could not start its viewers: " + why,
-                started.cause()));
+                starting.cause()));
             return;
           }
-          run = started.result();
+          run = starting.result();
+          this.started = run;
           message.reply(new JsonObject());
           if (finished) { // the coordinator vanished while the run was starting
             run.stop();
