@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
  */
 public final class ClusterOptions implements LoadTestExtension {
 
-  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-  CommandLine.Model.CommandSpec mixee;
+  /** This mixin's own spec; its options belong to the command they were mixed into. */
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec self;
 
   @Option(names = "--cluster", description = "Cluster mode: a coordinator and workers on several"
       + " machines share the viewers over a clustered Vert.x event bus (Hazelcast, TCP-IP join).")
@@ -120,9 +121,8 @@ public final class ClusterOptions implements LoadTestExtension {
 
   /** Lines on the command's error stream (stdout is kept for the summary and JSON). */
   private Consumer<String> operatorLog() {
-    PrintWriter err = mixee != null && mixee.commandLine() != null
-        ? mixee.commandLine().getErr()
-        : new PrintWriter(System.err, true);
+    CommandLine owner = owner();
+    PrintWriter err = owner != null ? owner.getErr() : new PrintWriter(System.err, true);
     return line -> {
       err.println("[cluster] " + line);
       err.flush();
@@ -208,9 +208,18 @@ public final class ClusterOptions implements LoadTestExtension {
   }
 
   private CommandLine.ParameterException usage(String message) {
-    CommandLine commandLine = mixee == null ? null : mixee.commandLine();
-    return new CommandLine.ParameterException(
-        commandLine == null ? new CommandLine(CommandLine.Model.CommandSpec.create()) : commandLine,
+    CommandLine owner = owner();
+    return new CommandLine.ParameterException(owner != null ? owner : new CommandLine(this),
         message);
+  }
+
+  /**
+   * The command line of the command these options were mixed into, or null. (Picocli injects no
+   * {@code MIXEE} spec into a mixin added programmatically, as the command adds extensions; but
+   * each mixed-in option knows its command.)
+   */
+  private CommandLine owner() {
+    CommandLine.Model.OptionSpec option = self == null ? null : self.findOption("--cluster");
+    return option == null || option.command() == null ? null : option.command().commandLine();
   }
 }

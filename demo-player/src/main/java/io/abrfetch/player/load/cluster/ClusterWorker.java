@@ -56,6 +56,8 @@ public final class ClusterWorker extends VerticleBase {
   private long snapshotTimer = -1;
   private long retryTimer = -1;
   private Assignment assignment;
+  /** An assignment that overtook the answer to our registration; handled once it arrives. */
+  private Message<JsonObject> earlyAssignment;
   private LoadRun run;
   private int samplesSent;
   private boolean finished;
@@ -182,6 +184,11 @@ public final class ClusterWorker extends VerticleBase {
     log.accept("worker " + settings.workerId() + " registered for run " + welcome.runId()
         + " (round trip " + roundTripMs + " ms, clock offset " + clockOffsetMs + " ms)");
     heartbeatTimer = vertx.setPeriodic(welcome.heartbeatIntervalMs(), id -> heartbeat());
+    if (earlyAssignment != null) {
+      Message<JsonObject> early = earlyAssignment;
+      earlyAssignment = null;
+      onAssignment(early);
+    }
   }
 
   private void heartbeat() {
@@ -258,6 +265,12 @@ public final class ClusterWorker extends VerticleBase {
       received = Assignment.fromJson(message.body());
     } catch (IllegalArgumentException e) {
       message.fail(400, "assignment: " + e.getMessage());
+      return;
+    }
+    if (welcome == null && earlyAssignment == null && !finished) {
+      // The coordinator answered our registration and sent this right after; the answer is
+      // still on its way (or its request timed out and the next attempt will fetch it again).
+      earlyAssignment = message;
       return;
     }
     if (welcome == null || !welcome.runId().equals(received.runId())) {

@@ -87,6 +87,24 @@ class ClusterOptionsTest {
         "--cluster-port", "0");
   }
 
+  @Test
+  void loadtestCommand_badClusterInput_isAUsageError() {
+    assertCommandUsage("--role boss (expected: coordinator or worker)",
+        "--cluster", "--role", "boss");
+    assertCommandUsage("need --cluster", "--role", "worker", "--members", "h:1");
+    assertCommandUsage("--workers", "http://127.0.0.1:1/m.m3u8", "--cluster", "--role",
+        "coordinator");
+  }
+
+  private static void assertCommandUsage(String expectedInMessage, String... args) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine command = new CommandLine(new io.abrfetch.player.load.LoadTestCommand())
+        .setErr(new java.io.PrintWriter(err, true))
+        .setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    assertEquals(2, command.execute(args), err.toString());
+    assertTrue(err.toString().contains(expectedInMessage), err.toString());
+  }
+
   private static void assertUsage(String expectedInMessage, String... args) {
     CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
         () -> parse(args).settings());
