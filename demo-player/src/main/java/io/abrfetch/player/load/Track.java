@@ -1,5 +1,6 @@
 package io.abrfetch.player.load;
 
+import io.abrfetch.abr.AbandonRule;
 import io.abrfetch.playlist.ByteRange;
 import io.abrfetch.playlist.LiveReloadSchedule;
 import io.abrfetch.playlist.MediaPlaylist;
@@ -46,6 +47,7 @@ final class Track {
   private URI lastKeyUri;
   private URI lastMapUri;
   private boolean closed;
+  private boolean keepVariantOnce;
 
   Track(Viewer viewer, boolean isAudio) {
     this.viewer = viewer;
@@ -222,7 +224,9 @@ final class Track {
       });
       return;
     }
-    if (!isAudio) {
+    if (!isAudio && keepVariantOnce) {
+      keepVariantOnce = false;
+    } else if (!isAudio) {
       int remaining = vod != null ? vod.segments().size() - segmentIndex : -1;
       int chosen = viewer.chooseVariant(variantIndex, segment.durationUs(), abrSegmentIndex(),
           remaining);
@@ -273,22 +277,32 @@ final class Track {
     segmentTransfer = transfer;
     transfer.start(segment.uri().toString(), rangeHeader(segment.byteRange()),
         t -> onSegment(t, segment, bitrateBps));
-    if (!isAudio && variant > 0 && shard.options().abandonment()) {
-      long softMs = Math.max(1, segment.durationUs() / 2000);
-      softTimerId = shard.vertx().setTimer(softMs, id -> {
-        softTimerId = -1;
-        if (segmentTransfer != transfer || closed) {
-          return;
-        }
-        int target = viewer.abandonTarget(variant, transfer, segment.durationUs(),
-            abrSegmentIndex());
-        if (target >= 0) {
-          transfer.cancel();
-          segmentTransfer = null;
-          switchTo(target, viewer.variantUri(target));
-        }
-      });
+    if (!isAudio && variant > 0 && shard.options().abandonment() && viewer.hasStarted()) {
+      armAbandonCheck(transfer, segment, variant,
+          Math.max(AbandonRule.DEFAULT_MIN_ELAPSED_US, segment.durationUs() / 2) / 1000);
     }
+  }
+
+  /**
+   * Asks the policy, {@code delayMs} from now and then every quarter segment while the download
+   * runs, whether to abandon it for a lower variant (as the fetcher's soft timeout does).
+   */
+  private void armAbandonCheck(Transfer transfer, Segment segment, int variant, long delayMs) {
+    softTimerId = shard.vertx().setTimer(Math.max(1, delayMs), id -> {
+      softTimerId = -1;
+      if (segmentTransfer != transfer || closed) {
+        return;
+      }
+      int target = viewer.abandonTarget(variant, transfer, segment.durationUs(),
+          abrSegmentIndex());
+      if (target >= 0) {
+        transfer.cancel();
+        segmentTransfer = null;
+        switchTo(target, viewer.variantUri(target));
+      } else {
+        armAbandonCheck(transfer, segment, variant, Math.max(250, segment.durationUs() / 4000));
+      }
+    });
   }
 
   private void onSegment(Transfer transfer, Segment segment, long bitrateBps) {

@@ -179,8 +179,29 @@ final class Viewer {
     double durationMs = Math.max(0.001, (transfer.endNanos - transfer.startNanos) / 1e6);
     double latencyMs = Math.min((transfer.firstByteNanos - transfer.startNanos) / 1e6,
         durationMs * 0.999);
-    history[historyNext] = new ThroughputSample(transfer.bytes, durationMs,
-        Math.max(0, latencyMs), historyCount == 0);
+    addHistory(new ThroughputSample(transfer.bytes, durationMs, Math.max(0, latencyMs),
+        historyCount == 0));
+  }
+
+  /**
+   * Feeds what an abandoned download received into the estimate (as players do), so the next
+   * decision knows the link dropped.
+   */
+  void onAbandonedTransfer(Transfer transfer) {
+    long now = shard.nanoTime();
+    if (transfer.firstByteNanos == 0 || transfer.bytes <= 0) {
+      return;
+    }
+    estimator.addSample(transfer.bytes, Math.max(1, now - transfer.firstByteNanos), now);
+    double durationMs = Math.max(0.001, (now - transfer.startNanos) / 1e6);
+    double latencyMs = Math.min((transfer.firstByteNanos - transfer.startNanos) / 1e6,
+        durationMs * 0.999);
+    addHistory(new ThroughputSample(transfer.bytes, durationMs, Math.max(0, latencyMs),
+        historyCount == 0));
+  }
+
+  private void addHistory(ThroughputSample sample) {
+    history[historyNext] = sample;
     historyNext = (historyNext + 1) % HISTORY_LIMIT;
     historyCount = Math.min(HISTORY_LIMIT, historyCount + 1);
   }
@@ -254,6 +275,15 @@ final class Viewer {
       case STALLED -> anchorPosUs;
       default -> 0;
     };
+  }
+
+  /**
+   * Whether playback has begun. Abandonment is judged only from then on: during startup there is
+   * no buffer to protect, and the rule (finish within the buffer) would abandon every first
+   * segment that takes longer than its minimum measuring time.
+   */
+  boolean hasStarted() {
+    return state == State.PLAYING || state == State.STALLED;
   }
 
   boolean isPlaying() {

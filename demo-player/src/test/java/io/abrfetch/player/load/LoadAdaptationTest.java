@@ -1,0 +1,85 @@
+package io.abrfetch.player.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abrfetch.origin.BandwidthTrace;
+import io.abrfetch.origin.LinkShaping;
+import io.abrfetch.origin.OriginOptions;
+import io.abrfetch.origin.OriginServer;
+import io.abrfetch.origin.ServedRequest;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Viewers adapt: they switch up on a fast link, abandon and switch down when it drops. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LoadAdaptationTest {
+
+  @Test
+  void shapedDrop_switchesUpThenAbandonsAndSwitchesDown(Vertx vertx) {
+    // 50 Mbit/s for the first 5 s of the origin's life, then 0.1 Mbit/s.
+    BandwidthTrace drop = BandwidthTrace.of(new double[] {0, 5, 60}, new double[] {0, 50, 0.1});
+    OriginServer origin = LoadFixture.origin(vertx, OriginOptions.builder()
+        .ladder(LoadFixture.ladder(1_000).bitratesBps(List.of(150_000L, 800_000L, 3_000_000L))
+            .build())
+        .shaping(LinkShaping.trace(drop, LinkShaping.Scope.PER_CONNECTION))
+        .build());
+    LoadOptions options = LoadOptions.builder()
+        .viewers(1)
+        .durationMs(8_000)
+        .targetBufferUs(3_000_000)
+        .build();
+
+    LoadRun run = LoadFixture.runToEnd(vertx, origin.masterPlaylistUrl(), options);
+
+    LoadMetrics metrics = run.completion().result();
+    List<ServedRequest> segments = LoadFixture.requests(origin, "/seg");
+    long t0 = origin.stats().log().stream().mapToLong(ServedRequest::startNanos).min().orElse(0);
+    String paths = origin.stats().log().stream().map(r -> r.path() + (r.completed() ? "" : "(cut)")
+        + "@" + (r.startNanos() - t0) / 1_000_000 + "-" + (r.endNanos() - t0) / 1_000_000)
+        .toList().toString();
+    assertTrue(metrics.upSwitches() >= 1, "up-switches: " + metrics.upSwitches() + " " + paths);
+    assertTrue(metrics.abandonments() >= 1, "abandonments: " + metrics.abandonments() + " "
+        + paths);
+    assertTrue(metrics.downSwitches() >= 1, "down-switches " + paths);
+    int lastHigh = -1;
+    for (int i = 0; i < segments.size(); i++) {
+      if (segments.get(i).path().startsWith("/hls/v2/")) {
+        lastHigh = i;
+      }
+    }
+    assertTrue(lastHigh >= 0, "fetched from the top variant on the fast link: " + paths);
+    assertTrue(!segments.get(lastHigh).completed(), "the top variant's download was cut: " + paths);
+    assertTrue(segments.subList(lastHigh + 1, segments.size()).stream()
+        .anyMatch(r -> r.path().startsWith("/hls/v0/")), "then the lowest variant: " + paths);
+  }
+
+  @Test
+  void profileCap_pacesReadsToTheViewersLink(Vertx vertx) {
+    OriginServer origin = LoadFixture.origin(vertx, LoadFixture.ladder(1_000)
+        .bitratesBps(List.of(200_000L)).build());
+    LoadOptions options = LoadOptions.builder()
+        .viewers(1)
+        .durationMs(3_000)
+        .targetBufferUs(10_000_000)
+        .profiles(List.of(BandwidthProfile.fixed("slow", 800_000, 1)))
+        .build();
+
+    LoadRun run = LoadFixture.runToEnd(vertx, origin.masterPlaylistUrl(), options);
+
+    // A 25 kB segment over an 800 kbit/s link takes about 250 ms (unshaped loopback: ~1 ms).
+    LoadMetrics metrics = run.completion().result();
+    LoadSummary summary = metrics.summary();
+    assertTrue(summary.segmentMsP50() >= 200 && summary.segmentMsP50() <= 400,
+        "segment p50 " + summary.segmentMsP50() + " ms");
+    // Over 3 s, an 800 kbit/s link carries about 300 kB at most.
+    assertTrue(metrics.bytes() <= 330_000, "bytes " + metrics.bytes());
+    assertEquals(0, metrics.errors());
+  }
+}
