@@ -90,6 +90,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private long registerTimer = -1;
   private long livenessTimer = -1;
   private long deadlineTimer = -1;
+  private Runnable stopMemberWatch = () -> { };
 
   /**
    * A coordinator for one run.
@@ -151,7 +152,7 @@ public final class ClusterCoordinator extends VerticleBase {
     consumers.add(bus.<JsonObject>consumer(ClusterAddresses.HEARTBEAT, this::onHeartbeat));
     consumers.add(bus.<JsonObject>consumer(ClusterAddresses.SNAPSHOT, this::onSnapshot));
     consumers.add(bus.<JsonObject>consumer(ClusterAddresses.FINAL, this::onFinal));
-    node.onMemberRemoved(this::onMemberRemoved);
+    stopMemberWatch = node.onMemberRemoved(this::onMemberRemoved);
     registerTimer = vertx.setTimer(settings.registerTimeoutMs(), id -> onRegisterTimeout());
     livenessTimer = vertx.setPeriodic(settings.heartbeatIntervalMs(), id -> checkLiveness());
     log.accept("coordinator " + node.nodeId() + " waiting for " + settings.expectedWorkers()
@@ -162,6 +163,7 @@ public final class ClusterCoordinator extends VerticleBase {
   @Override
   public Future<?> stop() {
     cancelTimers();
+    stopMemberWatch.run();
     if (phase != Phase.DONE) {
       fail(new ClusterException(ClusterException.Kind.STOPPED, "coordinator undeployed"));
     }
@@ -303,7 +305,8 @@ public final class ClusterCoordinator extends VerticleBase {
       return;
     }
     worker.lastSeenNanos = nanoClock.getAsLong();
-    message.reply(new JsonObject());
+    // The worker refines its clock offset from the replies with the shortest round trip.
+    message.reply(new JsonObject().put("coordinatorEpochMs", epochMsClock.getAsLong()));
   }
 
   private void onSnapshot(Message<JsonObject> message) {

@@ -12,6 +12,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One process's membership of a load-test cluster: a clustered {@link Vertx} whose event bus
@@ -90,9 +91,9 @@ public final class ClusterNode {
   /**
    * Calls {@code handler} with the node id of each member that leaves or is removed from the
    * cluster (it stopped, crashed or stopped answering Hazelcast's heartbeats), on the caller's
-   * context.
+   * context, until the returned action is run.
    */
-  public void onMemberRemoved(Handler<String> handler) {
+  public Runnable onMemberRemoved(Handler<String> handler) {
     Objects.requireNonNull(handler, "handler");
     Context context = vertx.getOrCreateContext();
     var cluster = clusterManager.getHazelcastInstance().getCluster();
@@ -106,17 +107,26 @@ public final class ClusterNode {
         context.runOnContext(unused -> handler.handle(nodeId));
       }
     });
-    removalUnsubscribers.add(() -> {
-      if (clusterManager.isActive()) {
-        cluster.removeMembershipListener(registration);
+    Runnable unsubscribe = new Runnable() {
+      private final AtomicBoolean done = new AtomicBoolean();
+
+      @Override
+      public void run() {
+        if (done.compareAndSet(false, true)) {
+          removalUnsubscribers.remove(this);
+          if (clusterManager.isActive()) {
+            cluster.removeMembershipListener(registration);
+          }
+        }
       }
-    });
+    };
+    removalUnsubscribers.add(unsubscribe);
+    return unsubscribe;
   }
 
   /** Leaves the cluster and closes the Vert.x instance. */
   public Future<Void> close() {
-    removalUnsubscribers.forEach(Runnable::run);
-    removalUnsubscribers.clear();
+    List.copyOf(removalUnsubscribers).forEach(Runnable::run);
     return vertx.close();
   }
 }

@@ -58,7 +58,8 @@ public final class ClusterOptions implements LoadTestExtension {
           + " ${DEFAULT-VALUE}; fix it to open it in a firewall).")
   int eventBusPort;
 
-  @Option(names = "--cluster-name", defaultValue = ClusterSettings.DEFAULT_CLUSTER_NAME,
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      defaultValue = ClusterSettings.DEFAULT_CLUSTER_NAME,
       description = "With --cluster: members of other names are ignored (default: ${DEFAULT-VALUE}).")
   String clusterName;
 

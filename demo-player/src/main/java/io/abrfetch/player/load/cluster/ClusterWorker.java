@@ -51,6 +51,8 @@ public final class ClusterWorker extends VerticleBase {
   private long registerStartNanos;
   private Welcome welcome;
   private long clockOffsetMs;
+  /** The round trip of the exchange {@link #clockOffsetMs} was estimated from. */
+  private long clockRoundTripMs = Long.MAX_VALUE;
   private long lastCoordinatorNanos;
   private long heartbeatTimer = -1;
   private long snapshotTimer = -1;
@@ -61,6 +63,7 @@ public final class ClusterWorker extends VerticleBase {
   private LoadRun run;
   private int samplesSent;
   private boolean finished;
+  private Runnable stopMemberWatch = () -> { };
 
   /** A worker; {@code log} receives one line per event worth telling the operator. */
   public ClusterWorker(ClusterNode node, ClusterSettings settings, Consumer<String> log) {
@@ -119,7 +122,7 @@ public final class ClusterWorker extends VerticleBase {
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(ClusterAddresses.worker(settings.workerId()),
         this::onCommand);
-    node.onMemberRemoved(this::onMemberRemoved);
+    stopMemberWatch = node.onMemberRemoved(this::onMemberRemoved);
     return consumer.completion().onSuccess(unused -> {
       registerStartNanos = nanoClock.getAsLong();
       log.accept("worker " + settings.workerId() + " looking for a coordinator through "
@@ -131,6 +134,7 @@ public final class ClusterWorker extends VerticleBase {
   @Override
   public Future<?> stop() {
     cancelTimers();
+    stopMemberWatch.run();
     if (run != null && !finished) {
       run.stop();
     }
@@ -179,7 +183,7 @@ public final class ClusterWorker extends VerticleBase {
     }
     long nowNanos = nanoClock.getAsLong();
     long roundTripMs = (nowNanos - sentNanos) / 1_000_000;
-    clockOffsetMs = welcome.coordinatorEpochMs() + roundTripMs / 2 - epochMsClock.getAsLong();
+    updateClockOffset(welcome.coordinatorEpochMs(), roundTripMs);
     lastCoordinatorNanos = nowNanos;
     log.accept("worker " + settings.workerId() + " registered for run " + welcome.runId()
         + " (round trip " + roundTripMs + " ms, clock offset " + clockOffsetMs + " ms)");
@@ -199,16 +203,34 @@ public final class ClusterWorker extends VerticleBase {
     JsonObject beat = new JsonObject().put("protocol", ClusterAddresses.PROTOCOL_VERSION)
         .put("workerId", settings.workerId()).put("runId", welcome.runId())
         .put("state", run == null ? "registered" : "running");
+    long sentNanos = nanoClock.getAsLong();
     vertx.eventBus().<JsonObject>request(ClusterAddresses.HEARTBEAT, beat,
         new DeliveryOptions().setSendTimeout(welcome.heartbeatTimeoutMs()))
         .onComplete(reply -> {
           if (reply.succeeded()) {
             lastCoordinatorNanos = nanoClock.getAsLong();
+            Long coordinatorEpochMs = reply.result().body().getLong("coordinatorEpochMs");
+            if (coordinatorEpochMs != null) {
+              updateClockOffset(coordinatorEpochMs,
+                  (lastCoordinatorNanos - sentNanos) / 1_000_000);
+            }
           } else if (reply.cause() instanceof ReplyException refused
               && refused.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
             declaredLost(refused.getMessage());
           }
         });
+  }
+
+  /**
+   * Estimates the coordinator's clock minus ours from a reply stamped {@code coordinatorEpochMs}
+   * after {@code roundTripMs}, assuming the stamp was taken half-way; keeps the estimate of the
+   * shortest round trip, whose error (at most half of it) is smallest.
+   */
+  private void updateClockOffset(long coordinatorEpochMs, long roundTripMs) {
+    if (roundTripMs <= clockRoundTripMs) {
+      clockRoundTripMs = roundTripMs;
+      clockOffsetMs = coordinatorEpochMs + roundTripMs / 2 - epochMsClock.getAsLong();
+    }
   }
 
   private void onMemberRemoved(String nodeId) {
@@ -287,7 +309,8 @@ public final class ClusterWorker extends VerticleBase {
     log.accept("worker " + settings.workerId() + ": viewers " + received.firstViewerIndex()
         + ".." + (received.firstViewerIndex() + received.viewerCount() - 1) + " of "
         + received.options().viewers() + " start in "
-        + ClusterCoordinator.seconds(Math.max(0, localStartEpochMs - epochMsClock.getAsLong())));
+        + ClusterCoordinator.seconds(Math.max(0, localStartEpochMs - epochMsClock.getAsLong()))
+        + " (clock offset " + clockOffsetMs + " ms +- " + clockRoundTripMs / 2 + " ms)");
     if (received.viewerCount() == 0) {
       message.reply(new JsonObject());
       sendFinal(new LoadMetrics(), List.of(), 1);

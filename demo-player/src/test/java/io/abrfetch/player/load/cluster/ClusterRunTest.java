@@ -233,6 +233,23 @@ class ClusterRunTest {
     System.out.printf("lost worker detected and run ended %d ms after the kill%n", detectedMs);
   }
 
+  @Test
+  void tooFewWorkers_cliExitsNonZero_withTheReason() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = new CommandLine(new LoadTestCommand())
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute(origin.masterPlaylistUrl(), "--viewers", "2", "--duration", "2", "--json",
+            "--cluster", "--role", "coordinator", "--workers", "2", "--members",
+            coordinatorMember(), "--cluster-host", "127.0.0.1", "--cluster-port",
+            Integer.toString(ports.get(0)), "--cluster-name", clusterName,
+            "--register-timeout", "1");
+    assertEquals(1, status, "a harness failure\n" + out + err);
+    assertTrue(err.toString().contains("0 of 2 worker(s) registered within 1.0 s"), err.toString());
+    assertFalse(out.toString().contains("{"), "no result JSON: " + out);
+    assertEquals(0, origin.stats().requests());
+  }
+
   private static long deliveredRequests(ChildJvm child) {
     Matcher matcher = DELIVERED.matcher(child.stderrText());
     assertTrue(matcher.find(), "no final report line in\n" + child.output());
