@@ -105,7 +105,7 @@ class ClusterRunTest {
     // Workers start after the coordinator, as an operator would start them.
     ChildJvm one = worker("w1", /* cores= */ 1, ports.get(1));
     ChildJvm two = worker("w2", /* cores= */ 2, ports.get(2));
-    LoadOptions options = LoadOptions.builder().viewers(6).durationMs(4_000)
+    LoadOptions options = LoadOptions.builder().viewers(6).durationMs(5_000)
         .targetBufferUs(2_000_000).build();
     List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
     ClusterCoordinator coordinator = new ClusterCoordinator(coordinatorNode, settings,
@@ -144,15 +144,19 @@ class ClusterRunTest {
     assertEquals(deliveredRequests(one), w1.metrics().requests(), context);
     assertEquals(deliveredRequests(two), w2.metrics().requests(), context);
 
-    // Merged requests are the sum of the workers' and what the origin served: every request a
-    // viewer issues is counted once when it ends, and the run ends only when none is in flight.
+    // Merged requests are the sum of the workers'. The origin saw those plus the requests cut
+    // off when the run's duration ended: a request counts once it ends (answered or failed), and
+    // a viewer of this one-track ladder has at most one segment and one playlist request in
+    // flight, so the origin's count exceeds the merged one by 0 to 2 per viewer.
     long merged = result.metrics().requests();
     assertEquals(w1.metrics().requests() + w2.metrics().requests(), merged);
     assertTrue(w1.metrics().requests() > 0 && w2.metrics().requests() > 0, context);
-    assertEquals(origin.stats().requests(), merged, context);
+    long cutOff = origin.stats().requests() - merged;
+    assertTrue(cutOff >= 0 && cutOff <= 2 * 6, "origin " + origin.stats().requests()
+        + " vs merged " + merged + "\n" + context);
     assertEquals(origin.stats().requests("/hls/master.m3u8"),
-        result.metrics().requests(RequestType.MASTER));
-    assertEquals(6, result.metrics().requests(RequestType.MASTER));
+        result.metrics().requests(RequestType.MASTER), context);
+    assertEquals(6, result.metrics().requests(RequestType.MASTER), context);
 
     // The merged histograms are the single-process merge of the same metrics, bucket for bucket.
     LoadMetrics single = new LoadMetrics();
@@ -174,9 +178,9 @@ class ClusterRunTest {
     assertEquals(6, result.timeline().stream().mapToLong(LoadSample::activeViewers).max()
         .orElse(0), result.timeline().toString());
     System.out.printf("cluster run: coordinator joined in %d ms, workers registered %d ms after"
-        + " it started, run of 4 s ended %d ms after the coordinator's start; %d requests (w1 %d,"
-        + " w2 %d)%n", coordinatorJoinMs, result.formedMs(), totalMs, merged,
-        w1.metrics().requests(), w2.metrics().requests());
+        + " it started, run of 5 s ended %d ms after the coordinator's start; %d requests (w1 %d,"
+        + " w2 %d), origin %d%n", coordinatorJoinMs, result.formedMs(), totalMs, merged,
+        w1.metrics().requests(), w2.metrics().requests(), origin.stats().requests());
   }
 
   @Test
