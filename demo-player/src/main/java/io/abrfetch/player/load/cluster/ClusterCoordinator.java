@@ -121,7 +121,10 @@ public final class ClusterCoordinator extends VerticleBase {
   public record Progress(int workersRegistered, int workersLost, LoadMetrics metrics,
       List<LoadSample> timeline) {}
 
-  /** Completes when the run has ended (with lost workers, if any); fails when the harness failed. */
+  /**
+   * Completes when the run has ended (with lost workers, if any); fails with a {@link
+   * ClusterException} when the harness failed.
+   */
   public Future<ClusterRunResult> result() {
     return result.future();
   }

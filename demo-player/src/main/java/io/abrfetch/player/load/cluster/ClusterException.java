@@ -18,7 +18,7 @@ public final class ClusterException extends RuntimeException {
     WORKER_FAILED,
     /** The coordinator went silent or left the cluster (worker side). */
     COORDINATOR_LOST,
-    /** The coordinator reported this worker lost; its viewers were counted as lost (worker side). */
+    /** The coordinator reported this worker lost; its viewers were counted lost (worker side). */
     DECLARED_LOST,
     /** Stopped (Ctrl-C) before the run started. */
     STOPPED

@@ -60,7 +60,8 @@ public final class ClusterOptions implements LoadTestExtension {
 
   @Option(names = "--cluster-name", paramLabel = "NAME",
       defaultValue = ClusterSettings.DEFAULT_CLUSTER_NAME,
-      description = "With --cluster: members of other names are ignored (default: ${DEFAULT-VALUE}).")
+      description = "With --cluster: members of other names are ignored"
+          + " (default: ${DEFAULT-VALUE}).")
   String clusterName;
 
   @Option(names = "--workers", paramLabel = "N",
@@ -72,7 +73,8 @@ public final class ClusterOptions implements LoadTestExtension {
   String workerId;
 
   @Option(names = "--max-viewers", paramLabel = "N", defaultValue = "0",
-      description = "Worker: the most viewers it takes, 0 for no limit (default: ${DEFAULT-VALUE}).")
+      description = "Worker: the most viewers it takes, 0 for no limit"
+          + " (default: ${DEFAULT-VALUE}).")
   int maxViewers;
 
   @Option(names = "--split", paramLabel = "cores|even", defaultValue = "cores",

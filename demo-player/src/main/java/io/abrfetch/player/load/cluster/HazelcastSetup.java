@@ -88,7 +88,7 @@ final class HazelcastSetup {
     return config;
   }
 
-  /** Hazelcast logs its start-up at INFO, dozens of lines: a load test's output shows WARNING up. */
+  /** Hazelcast logs its start-up at INFO, dozens of lines: a load test shows WARNING and up. */
   private static void quietLogging() {
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "jdk");

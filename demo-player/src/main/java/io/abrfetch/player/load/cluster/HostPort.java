@@ -17,7 +17,8 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException("member host: '' (expected: a host name or IP address)");
     }
     if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("member " + host + " port: " + port + " (expected: 1..65535)");
+      throw new IllegalArgumentException(
+          "member " + host + " port: " + port + " (expected: 1..65535)");
     }
   }
 

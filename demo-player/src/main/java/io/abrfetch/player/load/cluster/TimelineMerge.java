@@ -9,9 +9,10 @@ import java.util.TreeMap;
 
 /**
  * Sums the workers' one-second timelines into one: samples fall into the interval their {@code
- * elapsedMs} rounds to (one per worker and interval; all workers count from the common start); viewers, rates, stalls and errors
- * add up; a percentile is the largest of the workers' (an upper bound; samples do not carry
- * histograms; the run's exact percentiles are in the merged {@code LoadMetrics}). Pure.
+ * elapsedMs} rounds to (one per worker and interval; all workers count from the common start);
+ * viewers, rates, stalls and errors add up; a percentile is the largest of the workers' (an upper
+ * bound: samples carry no histograms; the run's exact percentiles are in the merged {@code
+ * LoadMetrics}). Pure.
  */
 final class TimelineMerge {
 

@@ -41,7 +41,8 @@ class ViewerSplitTest {
   @Test
   void exactlyAtTheMaxima_andOneAbove() {
     List<Capacity> workers = List.of(new Capacity("a", 1, 3), new Capacity("b", 5, 4));
-    assertEquals(List.of(new Share("a", 0, 3), new Share("b", 3, 4)), ViewerSplit.split(7, workers));
+    assertEquals(List.of(new Share("a", 0, 3), new Share("b", 3, 4)),
+        ViewerSplit.split(7, workers));
     IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
         () -> ViewerSplit.split(8, workers));
     assertTrue(tooMany.getMessage().contains("8 viewers but the workers take at most 7"),
