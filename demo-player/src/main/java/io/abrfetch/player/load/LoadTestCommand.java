@@ -124,6 +124,14 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress line on stderr.")
   boolean noProgress;
 
+  @Option(names = "--measure-heap", hidden = true,
+      description = "Benchmarks: after the ramp, force a GC and report heap bytes per viewer.")
+  boolean measureHeap;
+
+  /** Set by {@link #showProgress} when {@link #measureHeap} is on; -1 until measured. */
+  private volatile long heapBytesPerViewer = -1;
+  private long baselineHeapBytes;
+
   /** Picocli policy name candidates. */
   static final class PolicyNames extends ArrayList<String> {
     private static final long serialVersionUID = 1L;
@@ -164,6 +172,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Vertx vertx = fleet.createVertx(new VertxOptions()).await();
     try {
+      if (measureHeap) {
+        baselineHeapBytes = HeapProbe.usedAfterGcBytes();
+      }
       long startAtEpochMs = System.currentTimeMillis() + 200;
       LoadExecution execution = fleet.start(vertx, url, options, startAtEpochMs).await();
       Thread hook = new Thread(() -> {
@@ -175,7 +186,8 @@ public final class LoadTestCommand implements Callable<Integer> {
       }, "loadtest-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        showProgress(execution, err);
+        showProgress(execution, err, startAtEpochMs + options.rampUpMs()
+            + options.startSpreadMs() + 3_000);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -193,12 +205,19 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
   }
 
-  private void showProgress(LoadExecution execution, PrintWriter err) throws InterruptedException {
+  private void showProgress(LoadExecution execution, PrintWriter err, long heapProbeAtEpochMs)
+      throws InterruptedException {
     boolean terminal = System.console() != null;
     int printed = 0;
     long lastPlainMs = 0;
     while (!execution.completion().isComplete()) {
       Thread.sleep(250);
+      if (measureHeap && heapBytesPerViewer < 0
+          && System.currentTimeMillis() >= heapProbeAtEpochMs) {
+        long viewersActive = execution.snapshot().activeViewers();
+        long used = HeapProbe.usedAfterGcBytes();
+        heapBytesPerViewer = viewersActive == 0 ? 0 : (used - baselineHeapBytes) / viewersActive;
+      }
       List<LoadSample> timeline = execution.timeline();
       if (noProgress || timeline.size() == printed) {
         continue;
@@ -230,7 +249,12 @@ public final class LoadTestCommand implements Callable<Integer> {
       out.println("report written to " + report);
     }
     if (json) {
-      out.println(resultJson(metrics).encode());
+      JsonObject result = resultJson(metrics)
+          .put("processCpuS", HeapProbe.processCpuNanos() / 1e9);
+      if (measureHeap) {
+        result.put("heapBytesPerViewer", heapBytesPerViewer);
+      }
+      out.println(result.encode());
     }
     out.flush();
   }

@@ -298,6 +298,8 @@ final class Track {
       if (target >= 0) {
         transfer.cancel();
         segmentTransfer = null;
+        viewer.onAbandonedTransfer(transfer);
+        keepVariantOnce = true; // refetch this segment from the lower variant, as decided
         switchTo(target, viewer.variantUri(target));
       } else {
         armAbandonCheck(transfer, segment, variant, Math.max(250, segment.durationUs() / 4000));
