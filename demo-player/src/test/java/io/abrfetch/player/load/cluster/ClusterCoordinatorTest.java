@@ -97,15 +97,27 @@ class ClusterCoordinatorTest {
     final String id;
     final String nodeId;
     final CompletableFuture<JsonObject> assignment = new CompletableFuture<>();
+    final CompletableFuture<JsonObject> stop = new CompletableFuture<>();
     String runId;
 
     ScriptedWorker(String id, String nodeId) throws Exception {
+      this(id, nodeId, null);
+    }
+
+    /** With {@code assignFailureOrNull}, it fails its assignment as a worker that cannot start. */
+    ScriptedWorker(String id, String nodeId, String assignFailureOrNull) throws Exception {
       this.id = id;
       this.nodeId = nodeId;
       var consumer = workerNode.vertx().eventBus().<JsonObject>consumer(
           ClusterAddresses.worker(id), message -> {
             if ("assign".equals(message.body().getString("type"))) {
               assignment.complete(message.body());
+              if (assignFailureOrNull != null) {
+                message.fail(500, assignFailureOrNull);
+                return;
+              }
+            } else if ("stop".equals(message.body().getString("type"))) {
+              stop.complete(message.body());
             }
             message.reply(new JsonObject());
           });
@@ -264,6 +276,25 @@ class ClusterCoordinatorTest {
     assertEquals(ClusterException.Kind.REGISTRATION_TIMEOUT, cluster.kind());
     assertTrue(cluster.getMessage().startsWith("1 of 3 worker(s) registered within 1.5 s"
         + " (registered: only)"), cluster.getMessage());
+  }
+
+  @Test
+  void workerThatCannotStart_failsTheRun_othersAreStopped() throws Exception {
+    ClusterCoordinator coordinator = deploy(coordinatorSettings.expectedWorkers(2).build(), 4);
+    ScriptedWorker fine = new ScriptedWorker("fine", workerNode.nodeId());
+    ScriptedWorker broken = new ScriptedWorker("broken", workerNode.nodeId(),
+        "trace file lte.log is not readable");
+    fine.register(1);
+    broken.register(1);
+    Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> coordinator.result().await(10, TimeUnit.SECONDS));
+    ClusterException cluster = assertInstanceOf(ClusterException.class, failure);
+    assertEquals(ClusterException.Kind.WORKER_FAILED, cluster.kind());
+    assertEquals("worker broken could not start its share: trace file lte.log is not readable",
+        cluster.getMessage());
+    JsonObject stop = fine.stop.get(10, TimeUnit.SECONDS);
+    assertEquals(coordinator.runId(), stop.getString("runId"));
+    assertTrue(stop.getString("reason").contains("broken could not start"), stop.encode());
   }
 
   @Test
