@@ -90,6 +90,7 @@ public final class ClusterCoordinator extends VerticleBase {
   private long registerTimer = -1;
   private long livenessTimer = -1;
   private long deadlineTimer = -1;
+  private boolean progressDirty;
   private Runnable stopMemberWatch = () -> { };
 
   /**
@@ -129,7 +130,7 @@ public final class ClusterCoordinator extends VerticleBase {
     return result.future();
   }
 
-  /** The latest merged snapshot; thread-safe. */
+  /** The merged snapshot, refreshed once per heartbeat interval; thread-safe. */
   public Progress progress() {
     return progress;
   }
@@ -203,7 +204,7 @@ public final class ClusterCoordinator extends VerticleBase {
     log.accept("worker " + hello.workerId() + " registered from " + hello.host() + " ("
         + hello.cores() + " cores" + (hello.maxViewers() > 0 ? ", max " + hello.maxViewers()
         + " viewers" : "") + ") [" + workers.size() + "/" + settings.expectedWorkers() + "]");
-    publishProgress();
+    progressDirty = true;
     if (workers.size() >= settings.expectedWorkers()) {
       assign();
     }
@@ -391,7 +392,7 @@ public final class ClusterCoordinator extends VerticleBase {
     worker.lastReportEpochMs = epochMsClock.getAsLong();
     worker.clockOffsetMs = report.clockOffsetMs();
     worker.lastSeenNanos = nanoClock.getAsLong();
-    publishProgress();
+    progressDirty = true;
   }
 
   private void onMemberRemoved(String nodeId) {
@@ -401,7 +402,7 @@ public final class ClusterCoordinator extends VerticleBase {
           workers.remove(worker.hello.workerId());
           log.accept("worker " + worker.hello.workerId() + " left the cluster before the start ["
               + workers.size() + "/" + settings.expectedWorkers() + "]");
-          publishProgress();
+          progressDirty = true;
         } else if (!worker.done()) {
           markLost(worker, "left the cluster (member removed)");
         }
@@ -410,6 +411,7 @@ public final class ClusterCoordinator extends VerticleBase {
   }
 
   private void checkLiveness() {
+    publishProgressIfChanged();
     long now = nanoClock.getAsLong();
     for (Worker worker : new ArrayList<>(workers.values())) {
       long silentMs = (now - worker.lastSeenNanos) / 1_000_000;
@@ -420,7 +422,7 @@ public final class ClusterCoordinator extends VerticleBase {
         workers.remove(worker.hello.workerId());
         log.accept("worker " + worker.hello.workerId() + " went silent before the start ["
             + workers.size() + "/" + settings.expectedWorkers() + "]");
-        publishProgress();
+        progressDirty = true;
       } else {
         markLost(worker, "no heartbeat for " + seconds(silentMs));
       }
@@ -436,7 +438,7 @@ public final class ClusterCoordinator extends VerticleBase {
     log.accept("worker " + worker.hello.workerId() + " LOST: " + reason + "; its "
         + (worker.share == null ? 0 : worker.share.viewerCount()) + " viewers are counted as lost"
         + (worker.metricsOrNull == null ? " (no snapshot received)" : " (last snapshot kept)"));
-    publishProgress();
+    progressDirty = true;
     maybeFinish();
   }
 
@@ -519,6 +521,18 @@ public final class ClusterCoordinator extends VerticleBase {
     cancelTimers();
     consumers.forEach(MessageConsumer::unregister);
     result.tryFail(failure);
+  }
+
+  /**
+   * Publishes the merged snapshot, at most once per liveness tick (heartbeat interval): merging
+   * every worker's metrics costs a copy of each of their histograms, too much to do for every
+   * snapshot of a large cluster.
+   */
+  private void publishProgressIfChanged() {
+    if (progressDirty) {
+      progressDirty = false;
+      publishProgress();
+    }
   }
 
   private void publishProgress() {
