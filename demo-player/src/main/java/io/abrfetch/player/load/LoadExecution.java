@@ -1,6 +1,7 @@
 package io.abrfetch.player.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -27,5 +28,10 @@ public interface LoadExecution {
   /** Lines for the report and summary that only this kind of run knows (e.g. lost workers). */
   default List<String> notes() {
     return List.of();
+  }
+
+  /** Fields this kind of run adds to the {@code --json} object (e.g. {@code cluster}); none. */
+  default JsonObject resultJson() {
+    return new JsonObject();
   }
 }

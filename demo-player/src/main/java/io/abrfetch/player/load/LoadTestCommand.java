@@ -249,7 +249,7 @@ public final class LoadTestCommand implements Callable<Integer> {
       out.println("report written to " + report);
     }
     if (json) {
-      JsonObject result = resultJson(metrics)
+      JsonObject result = resultJson(metrics).mergeIn(execution.resultJson())
           .put("processCpuS", HeapProbe.processCpuNanos() / 1e9);
       if (measureHeap) {
         result.put("heapBytesPerViewer", heapBytesPerViewer);

@@ -8,6 +8,7 @@ import io.abrfetch.player.load.LoadSample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -88,6 +89,19 @@ final class CoordinatorFleet implements LoadFleet {
     public List<String> notes() {
       Future<ClusterRunResult> result = coordinator.result();
       return result.succeeded() ? notes(result.result()) : List.of();
+    }
+
+    /**
+     * {@code {"cluster": {runId, startAtEpochMs, formedMs, viewersLost, workersLost: [ids],
+     * workers: [{workerId, host, cores, firstViewerIndex, viewerCount, status, lostReason?,
+     * requests, errors, bytes, lastReportEpochMs, clockOffsetMs}]}}} once the run has ended.
+     */
+    @Override
+    public JsonObject resultJson() {
+      Future<ClusterRunResult> result = coordinator.result();
+      return result.succeeded()
+          ? new JsonObject().put("cluster", result.result().toJson())
+          : new JsonObject();
     }
 
     /** Lines for the summary and the report: the workers, their shares, and who was lost. */

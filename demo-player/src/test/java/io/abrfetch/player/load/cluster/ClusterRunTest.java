@@ -222,6 +222,18 @@ class ClusterRunTest {
     String[] lines = out.toString().trim().split("\n");
     JsonObject json = new JsonObject(lines[lines.length - 1]);
     assertEquals(2, json.getLong("viewersLost"), context); // 4 viewers, 1 : 1
+    JsonObject cluster = json.getJsonObject("cluster");
+    assertEquals(List.of("w2"), cluster.getJsonArray("workersLost").getList(), context);
+    assertEquals(2, cluster.getLong("viewersLost"));
+    JsonObject lostEntry = cluster.getJsonArray("workers").getJsonObject(1);
+    assertEquals("w2", lostEntry.getString("workerId"));
+    assertEquals("lost", lostEntry.getString("status"));
+    assertEquals(2, lostEntry.getInteger("firstViewerIndex"));
+    assertEquals(2, lostEntry.getInteger("viewerCount"));
+    assertTrue(lostEntry.getString("lostReason").startsWith("left the cluster")
+        || lostEntry.getString("lostReason").startsWith("no heartbeat"), lostEntry.encode());
+    assertEquals("completed", cluster.getJsonArray("workers").getJsonObject(0)
+        .getString("status"));
     assertEquals(4, json.getLong("viewers"), context);
     assertTrue(out.toString().contains("worker w2 ("), context);
     assertTrue(Pattern.compile("worker w2 \\(.*LOST: .*its 2 viewers are counted as lost")
