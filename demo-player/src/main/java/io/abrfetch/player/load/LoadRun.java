@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 
@@ -46,7 +49,13 @@ public final class LoadRun implements LoadExecution {
   private final List<LoadSample> timeline = new ArrayList<>(); // guarded by itself
   private final Promise<LoadMetrics> completion = Promise.promise();
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private long timelineTimerId = -1;
+  /** Takes the per-second samples off the event loops: merging shard metrics costs a few ms. */
+  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
+      runnable -> {
+        Thread thread = new Thread(runnable, "loadtest-timeline");
+        thread.setDaemon(true);
+        return thread;
+      });
   // Guarded by timeline: the cumulative figures at the previous sample.
   private long previousRequests;
   private long previousBytes;
@@ -147,10 +156,8 @@ public final class LoadRun implements LoadExecution {
         deploymentIds.add(id.result());
       }
       long firstSampleDelayMs = Math.max(1, startAtEpochMs + 1000 - System.currentTimeMillis());
-      timelineTimerId = vertx.setTimer(firstSampleDelayMs, id -> {
-        takeSample();
-        timelineTimerId = vertx.setPeriodic(1000, periodic -> takeSample());
-      });
+      sampler.scheduleAtFixedRate(this::takeSample, firstSampleDelayMs, 1000,
+          TimeUnit.MILLISECONDS);
       Future.all(shards.stream().map(LoadShard::finished).toList())
           .onComplete(ar -> finish());
       return null;
@@ -158,7 +165,7 @@ public final class LoadRun implements LoadExecution {
   }
 
   private void finish() {
-    vertx.cancelTimer(timelineTimerId);
+    sampler.shutdownNow();
     takeSample();
     LoadMetrics result = snapshot();
     List<Future<Void>> undeployed = new ArrayList<>();
@@ -168,7 +175,14 @@ public final class LoadRun implements LoadExecution {
     Future.join(undeployed).onComplete(ar -> completion.tryComplete(result));
   }
 
+  // Runs on the sampler thread, and once more from finish(): synchronized on the timeline.
   private void takeSample() {
+    synchronized (timeline) {
+      takeSampleLocked();
+    }
+  }
+
+  private void takeSampleLocked() {
     LoadMetrics now = snapshot();
     Histogram segmentUs = LoadMetrics.newHistogram();
     Histogram lagUs = LoadMetrics.newHistogram();

@@ -216,7 +216,18 @@ public final class ClusterWorker extends VerticleBase {
             }
           } else if (reply.cause() instanceof ReplyException refused
               && refused.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            declaredLost(refused.getMessage());
+            if (refused.failureCode() == 404 && assignment == null && !finished) {
+              // Dropped while waiting for the start (it missed heartbeats): join again.
+              log.accept("worker " + settings.workerId() + ": the coordinator forgot this"
+                  + " worker before the start; registering again");
+              cancelTimer(heartbeatTimer);
+              heartbeatTimer = -1;
+              welcome = null;
+              registerStartNanos = nanoClock.getAsLong();
+              register();
+            } else {
+              declaredLost(refused.getMessage());
+            }
           }
         });
   }
