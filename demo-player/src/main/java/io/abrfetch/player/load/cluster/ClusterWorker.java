@@ -215,7 +215,7 @@ public final class ClusterWorker extends VerticleBase {
                   (lastCoordinatorNanos - sentNanos) / 1_000_000);
             }
           } else if (reply.cause() instanceof ReplyException refused
-              && refused.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+              && refused.failureType() == ReplyFailure.RECIPIENT_FAILURE && welcome != null) {
             if (refused.failureCode() == 404 && assignment == null && !finished) {
               // Dropped while waiting for the start (it missed heartbeats): join again.
               log.accept("worker " + settings.workerId() + ": the coordinator forgot this"

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterCoordinatorTest {
 
+  private static LoopbackCluster cluster;
   private static ClusterNode coordinatorNode;
   private static ClusterNode workerNode;
   private static ClusterSettings.Builder coordinatorSettings;
@@ -42,33 +43,16 @@ class ClusterCoordinatorTest {
 
   @BeforeAll
   static void formCluster() throws Exception {
-    List<Integer> ports = FreePorts.take(2);
-    List<HostPort> members = List.of(new HostPort("127.0.0.1", ports.get(0)),
-        new HostPort("127.0.0.1", ports.get(1)));
-    String name = "coordinator-test-" + ProcessHandle.current().pid();
-    coordinatorSettings = ClusterSettings.builder(ClusterRole.COORDINATOR).members(members)
-        .clusterHost("127.0.0.1").clusterPort(ports.get(0)).clusterName(name)
-        .heartbeatIntervalMs(200).heartbeatTimeoutMs(1_500).startDelayMs(300);
-    var coordinatorJoin = ClusterNode.join(coordinatorSettings.build());
-    var workerJoin = ClusterNode.join(ClusterSettings.builder(ClusterRole.WORKER)
-        .members(members).clusterHost("127.0.0.1").clusterPort(ports.get(1)).clusterName(name)
-        .build());
-    coordinatorNode = coordinatorJoin.await(40, TimeUnit.SECONDS);
-    workerNode = workerJoin.await(40, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (coordinatorNode.nodeIds().size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertEquals(2, coordinatorNode.nodeIds().size(), "the two members formed one cluster");
+    cluster = LoopbackCluster.form("coordinator-test");
+    coordinatorNode = cluster.coordinatorNode;
+    workerNode = cluster.workerNode;
+    coordinatorSettings = cluster.coordinatorSettings;
   }
 
   @AfterAll
   static void leave() throws Exception {
-    if (workerNode != null) {
-      workerNode.close().await(20, TimeUnit.SECONDS);
-    }
-    if (coordinatorNode != null) {
-      coordinatorNode.close().await(20, TimeUnit.SECONDS);
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
