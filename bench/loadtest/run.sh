@@ -29,7 +29,7 @@ ulimit -n 65536 2>/dev/null || true
 OUT=$(mktemp)
 RESULT=$(mktemp)
 java -Xmx1g -jar "$JAR" origin --synthetic --bitrates 64000,128000 --segment-s 4 \
-  --vod-segments 900 > "$OUT" 2>&1 &
+  --vod-segments 300 > "$OUT" 2>&1 &
 ORIGIN_PID=$!
 trap 'kill $ORIGIN_PID 2>/dev/null || true; rm -f "$OUT" "$RESULT"' EXIT
 for _ in $(seq 1 150); do

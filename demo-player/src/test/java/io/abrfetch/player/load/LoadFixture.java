@@ -29,8 +29,32 @@ final class LoadFixture {
     return OriginServer.start(vertx, options).await();
   }
 
+  private static volatile boolean warm;
+
+  /**
+   * Runs one short viewer once per JVM before the first measured run: the first requests of a
+   * cold JVM (class loading of the HTTP client, parsers, policies) take seconds on a busy
+   * machine, which would eat a short test's whole duration.
+   */
+  static void warmUp(Vertx vertx) {
+    if (warm) {
+      return;
+    }
+    OriginServer origin = origin(vertx, ladder(500).audioRenditions(1).initSegments(true)
+        .aes128(true).build());
+    try {
+      LoadRun.start(vertx, origin.masterPlaylistUrl(),
+          LoadOptions.builder().viewers(2).durationMs(2_000).targetBufferUs(1_000_000).build(),
+          0, 2, System.currentTimeMillis()).await().completion().await();
+    } finally {
+      origin.close().await();
+    }
+    warm = true;
+  }
+
   /** Runs all viewers of {@code options} in this process, from now, to completion. */
   static LoadRun runToEnd(Vertx vertx, String url, LoadOptions options) {
+    warmUp(vertx);
     LoadRun run = LoadRun.start(vertx, url, options, 0, options.viewers(),
         System.currentTimeMillis() + 50).await();
     run.completion().await();
