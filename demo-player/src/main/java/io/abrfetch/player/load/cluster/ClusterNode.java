@@ -12,7 +12,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One process's membership of a load-test cluster: a clustered {@link Vertx} whose event bus
@@ -26,7 +25,10 @@ public final class ClusterNode {
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
   private final long joinMs;
-  private final List<Runnable> removalUnsubscribers = new CopyOnWriteArrayList<>();
+  /** Member-removal handlers, each with the context it runs on. */
+  private final List<Removal> removals = new CopyOnWriteArrayList<>();
+
+  private record Removal(Context context, Handler<String> handler) {}
 
   private ClusterNode(Vertx vertx, HazelcastClusterManager clusterManager, long joinMs) {
     this.vertx = vertx;
@@ -64,8 +66,30 @@ public final class ClusterNode {
         .with(new VertxOptions(base).setEventBusOptions(eventBus))
         .withClusterManager(manager)
         .buildClustered()
-        .map(vertx -> new ClusterNode(vertx, manager,
-            (System.nanoTime() - startNanos) / 1_000_000));
+        .compose(vertx -> {
+          ClusterNode node = new ClusterNode(vertx, manager,
+              (System.nanoTime() - startNanos) / 1_000_000);
+          // One Hazelcast listener for the node, added off the event loops (a Hazelcast call).
+          return vertx.executeBlocking(() -> {
+            manager.getHazelcastInstance().getCluster().addMembershipListener(node.listener());
+            return node;
+          });
+        });
+  }
+
+  private MembershipListener listener() {
+    return new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getUuid().toString();
+        for (Removal removal : removals) {
+          removal.context().runOnContext(unused -> removal.handler().handle(nodeId));
+        }
+      }
+    };
   }
 
   /** The clustered Vert.x; closing the node closes it. */
@@ -94,39 +118,15 @@ public final class ClusterNode {
    * context, until the returned action is run.
    */
   public Runnable onMemberRemoved(Handler<String> handler) {
-    Objects.requireNonNull(handler, "handler");
-    Context context = vertx.getOrCreateContext();
-    var cluster = clusterManager.getHazelcastInstance().getCluster();
-    java.util.UUID registration = cluster.addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {}
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        String nodeId = event.getMember().getUuid().toString();
-        context.runOnContext(unused -> handler.handle(nodeId));
-      }
-    });
-    Runnable unsubscribe = new Runnable() {
-      private final AtomicBoolean done = new AtomicBoolean();
-
-      @Override
-      public void run() {
-        if (done.compareAndSet(false, true)) {
-          removalUnsubscribers.remove(this);
-          if (clusterManager.isActive()) {
-            cluster.removeMembershipListener(registration);
-          }
-        }
-      }
-    };
-    removalUnsubscribers.add(unsubscribe);
-    return unsubscribe;
+    Removal removal = new Removal(vertx.getOrCreateContext(),
+        Objects.requireNonNull(handler, "handler"));
+    removals.add(removal);
+    return () -> removals.remove(removal);
   }
 
   /** Leaves the cluster and closes the Vert.x instance. */
   public Future<Void> close() {
-    List.copyOf(removalUnsubscribers).forEach(Runnable::run);
+    removals.clear();
     return vertx.close();
   }
 }

@@ -25,14 +25,15 @@ final class HazelcastSetup {
   /**
    * Hazelcast loggers that warn about what the load-test protocol already reports (a member that
    * died: dozens of connection retries, "suspected dead", and one "partition lost" line for each
-   * of 271 partitions, though the cluster keeps no data) or about what it does not use (CP
-   * structures in UNSAFE mode): SEVERE only.
+   * of 271 partitions, though the cluster keeps no data, "Not Member!" for operations in flight)
+   * or about what it does not use (CP structures in UNSAFE mode): SEVERE only.
    */
   private static final List<Logger> NOISY_LOGGERS = List.of(
       Logger.getLogger("com.hazelcast.cp.CPSubsystem"),
       Logger.getLogger("com.hazelcast.internal.partition"),
       Logger.getLogger("com.hazelcast.internal.server.tcp"),
-      Logger.getLogger("com.hazelcast.internal.cluster.impl.MembershipManager"));
+      Logger.getLogger("com.hazelcast.internal.cluster.impl.MembershipManager"),
+      Logger.getLogger("com.hazelcast.spi.impl.operationservice"));
 
   private HazelcastSetup() {}
 
