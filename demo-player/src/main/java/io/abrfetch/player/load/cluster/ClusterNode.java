@@ -107,6 +107,12 @@ public final class ClusterNode {
     return clusterManager.getNodes();
   }
 
+  /** This member's Hazelcast address as other members reach it: what workers give as --members. */
+  public String memberAddress() {
+    var address = clusterManager.getHazelcastInstance().getCluster().getLocalMember().getAddress();
+    return new HostPort(address.getHost(), address.getPort()).toString();
+  }
+
   /** How long {@link #join} took, from the call to the clustered Vert.x being ready, in ms. */
   public long joinMs() {
     return joinMs;

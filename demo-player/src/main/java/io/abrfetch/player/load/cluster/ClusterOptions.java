@@ -35,7 +35,7 @@ public final class ClusterOptions implements LoadTestExtension {
 
   @Option(names = "--members", split = ",", paramLabel = "HOST:PORT",
       description = "With --cluster: Hazelcast addresses to join through, e.g. the coordinator's"
-          + " 10.0.0.1:5701 (default: this member's own --cluster-host:--cluster-port).")
+          + " 10.0.0.1:5701 (a worker needs it; the coordinator founds the cluster).")
   List<String> members = new ArrayList<>();
 
   @Option(names = "--cluster-host", paramLabel = "ADDR",
@@ -169,10 +169,6 @@ public final class ClusterOptions implements LoadTestExtension {
       List<HostPort> parsedMembers = new ArrayList<>();
       for (String member : members) {
         parsedMembers.add(HostPort.parse(member));
-      }
-      if (parsedMembers.isEmpty()) {
-        parsedMembers.add(new HostPort(clusterHost == null ? "127.0.0.1" : clusterHost,
-            clusterPort));
       }
       ViewerSplitMode mode = switch (split.toLowerCase(Locale.ROOT)) {
         case "cores" -> ViewerSplitMode.CORES;

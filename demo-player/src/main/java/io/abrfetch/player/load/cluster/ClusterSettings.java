@@ -9,8 +9,8 @@ import java.util.Objects;
  * build with {@link #builder(ClusterRole)}.
  *
  * @param role coordinator or worker
- * @param members Hazelcast addresses to join through (TCP-IP; at least one; a worker lists the
- *     coordinator's, the coordinator may list none but itself)
+ * @param members Hazelcast addresses to join through (TCP-IP): a worker lists the coordinator's
+ *     (at least one); the coordinator may list none, it founds the cluster
  * @param clusterHostOrNull the address Hazelcast and the event bus bind to and advertise, or null
  *     to let Hazelcast pick an interface (it prefers one matching {@code members})
  * @param publicHostOrNull the address other members reach this one at when it differs from the
@@ -63,7 +63,8 @@ public record ClusterSettings(
   public ClusterSettings {
     Objects.requireNonNull(role, "role");
     members = List.copyOf(members);
-    check(!members.isEmpty(), "--members", "''", "at least one host:port");
+    check(role == ClusterRole.COORDINATOR || !members.isEmpty(), "--members", "''",
+        "at least one host:port");
     check(clusterHostOrNull == null || !clusterHostOrNull.isBlank(), "--cluster-host", "''",
         "an address");
     check(publicHostOrNull == null || !publicHostOrNull.isBlank(), "--cluster-public-host", "''",

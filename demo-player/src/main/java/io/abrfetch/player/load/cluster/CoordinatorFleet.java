@@ -38,7 +38,8 @@ final class CoordinatorFleet implements LoadFleet {
     return ClusterNode.join(settings, options).map(joined -> {
       node = joined;
       log.accept("joined cluster " + settings.clusterName() + " as coordinator in "
-          + joined.joinMs() + " ms");
+          + joined.joinMs() + " ms; workers join with --members " + joined.memberAddress()
+          + " --cluster-name " + settings.clusterName());
       return joined.vertx();
     });
   }

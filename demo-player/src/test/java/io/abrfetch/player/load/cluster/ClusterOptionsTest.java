@@ -64,6 +64,9 @@ class ClusterOptionsTest {
     assertTrue(settings.workerId().endsWith("-" + ProcessHandle.current().pid()),
         settings.workerId());
     assertFalse(parse().enabled());
+    // The coordinator founds the cluster: no member addresses needed.
+    assertEquals(List.of(), parse("--cluster", "--role", "coordinator", "--workers", "1")
+        .settings().members());
   }
 
   @Test

@@ -192,7 +192,7 @@ class ClusterRunTest {
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.execute(
         origin.masterPlaylistUrl(), "--viewers", "4", "--duration", "10", "--buffer", "2",
         "--json", "--no-progress", "--cluster", "--role", "coordinator", "--workers", "2",
-        "--members", coordinatorMember(), "--cluster-host", "127.0.0.1",
+        "--cluster-host", "127.0.0.1",
         "--cluster-port", Integer.toString(ports.get(0)), "--cluster-name", clusterName,
         "--start-delay", "2", "--heartbeat-timeout", "3", "--register-timeout", "40"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -200,6 +200,9 @@ class ClusterRunTest {
       Thread.sleep(50);
     }
     assertTrue(err.toString().contains("waiting for 2 worker(s)"), err.toString());
+    // The coordinator founds the cluster (no --members) and says how workers reach it.
+    assertTrue(err.toString().contains("workers join with --members " + coordinatorMember()
+        + " --cluster-name " + clusterName), err.toString());
     ChildJvm one = worker("w1", /* cores= */ 1, ports.get(1));
     ChildJvm two = worker("w2", /* cores= */ 1, ports.get(2));
 
