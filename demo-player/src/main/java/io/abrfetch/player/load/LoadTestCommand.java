@@ -131,6 +131,9 @@ public final class LoadTestCommand implements Callable<Integer> {
   /** Set by {@link #showProgress} when {@link #measureHeap} is on; -1 until measured. */
   private volatile long heapBytesPerViewer = -1;
   private long baselineHeapBytes;
+  /** Process CPU and requests right after the heap probe: the start of the steady state. */
+  private long probeCpuNanos;
+  private long probeRequests;
 
   /** Picocli policy name candidates. */
   static final class PolicyNames extends ArrayList<String> {
@@ -217,6 +220,8 @@ public final class LoadTestCommand implements Callable<Integer> {
         long viewersActive = execution.snapshot().activeViewers();
         long used = HeapProbe.usedAfterGcBytes();
         heapBytesPerViewer = viewersActive == 0 ? 0 : (used - baselineHeapBytes) / viewersActive;
+        probeCpuNanos = HeapProbe.processCpuNanos();
+        probeRequests = execution.snapshot().requests();
       }
       List<LoadSample> timeline = execution.timeline();
       if (noProgress || timeline.size() == printed) {
@@ -253,6 +258,12 @@ public final class LoadTestCommand implements Callable<Integer> {
           .put("processCpuS", HeapProbe.processCpuNanos() / 1e9);
       if (measureHeap) {
         result.put("heapBytesPerViewer", heapBytesPerViewer);
+        // CPU per request after the probe: without JVM start, JIT warm-up and the ramp.
+        long steadyRequests = metrics.requests() - probeRequests;
+        if (heapBytesPerViewer >= 0 && steadyRequests > 0) {
+          result.put("steadyCpuMsPer1kRequests",
+              (HeapProbe.processCpuNanos() - probeCpuNanos) / 1e6 / steadyRequests * 1000);
+        }
       }
       out.println(result.encode());
     }

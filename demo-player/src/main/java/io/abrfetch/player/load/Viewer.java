@@ -253,11 +253,6 @@ final class Viewer {
     return -1;
   }
 
-  /** The audio track, when the viewer plays one, follows the video's audio group (unchanged). */
-  Track audio() {
-    return audio;
-  }
-
   // ---- playhead ----
 
   /** Media buffered by both tracks, from the viewer's start position. */

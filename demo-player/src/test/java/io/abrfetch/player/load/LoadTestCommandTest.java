@@ -121,4 +121,26 @@ class LoadTestCommandTest {
     assertEquals(6, json.getLong("errors"), json.encode());
     assertEquals(6, json.getJsonObject("errorsByKind").getLong("connect"), json.encode());
   }
+
+  @Test
+  void silentOrigin_timesOutWithKindTimeout(Vertx vertx) {
+    OriginServer origin = LoadFixture.origin(vertx, LoadFixture.ladder(500).build());
+    origin.faults().add("/hls/v", new Fault.DelayFirstByte(java.time.Duration.ofSeconds(5)));
+    LoadOptions options = LoadOptions.builder()
+        .viewers(1)
+        .durationMs(2_500)
+        .requestTimeoutMs(400)
+        .maxAttempts(2)
+        .retryDelayMs(50)
+        .build();
+
+    LoadMetrics metrics = LoadFixture.runToEnd(vertx, origin.masterPlaylistUrl(), options)
+        .completion().result();
+
+    // The media playlist never answers: two attempts time out and the viewer gives up.
+    assertEquals(2, metrics.errors(RequestType.MEDIA_PLAYLIST), metrics.errorsByKind().toString());
+    assertEquals(2, metrics.errorsByKind().get("timeout"), metrics.errorsByKind().toString());
+    assertEquals(1, metrics.summary().viewersFailed());
+    assertEquals(0, metrics.activeViewers());
+  }
 }
