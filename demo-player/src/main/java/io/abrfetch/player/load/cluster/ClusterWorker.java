@@ -244,6 +244,20 @@ public final class ClusterWorker extends VerticleBase {
     }
   }
 
+  /**
+   * The offset applied to the common start: the value nearest zero within the estimate's error
+   * (half its round trip). Clocks that agree within what the round trip can resolve are left
+   * alone: on a loaded machine a slow first exchange would otherwise shift the start by its own
+   * noise; a real skew of seconds between machines is still corrected.
+   */
+  private long clockCorrectionMs() {
+    if (clockRoundTripMs == Long.MAX_VALUE) {
+      return 0;
+    }
+    long errorMs = clockRoundTripMs / 2;
+    return Long.signum(clockOffsetMs) * Math.max(0, Math.abs(clockOffsetMs) - errorMs);
+  }
+
   private void onMemberRemoved(String nodeId) {
     if (welcome != null && welcome.coordinatorNodeId().equals(nodeId)) {
       coordinatorLost("left the cluster");
@@ -316,12 +330,13 @@ public final class ClusterWorker extends VerticleBase {
       return;
     }
     assignment = received;
-    long localStartEpochMs = received.startAtEpochMs() - clockOffsetMs;
+    long localStartEpochMs = received.startAtEpochMs() - clockCorrectionMs();
     log.accept("worker " + settings.workerId() + ": viewers " + received.firstViewerIndex()
         + ".." + (received.firstViewerIndex() + received.viewerCount() - 1) + " of "
         + received.options().viewers() + " start in "
         + ClusterCoordinator.seconds(Math.max(0, localStartEpochMs - epochMsClock.getAsLong()))
-        + " (clock offset " + clockOffsetMs + " ms +- " + clockRoundTripMs / 2 + " ms)");
+        + " (clock offset " + clockOffsetMs + " ms +- " + clockRoundTripMs / 2
+        + " ms, corrected by " + clockCorrectionMs() + " ms)");
     if (received.viewerCount() == 0) {
       message.reply(new JsonObject());
       sendFinal(new LoadMetrics(), List.of(), 1);
@@ -409,7 +424,7 @@ public final class ClusterWorker extends VerticleBase {
       samples.add(timeline.get(i).toJson());
     }
     return new WorkerReport(settings.workerId(), welcome.runId(), isFinal, metrics.toJson(),
-        samples, from, clockOffsetMs);
+        samples, from, clockCorrectionMs());
   }
 
   // ---- ending ----

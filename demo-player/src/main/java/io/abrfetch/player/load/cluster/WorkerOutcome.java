@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param lostReasonOrNull why it was declared lost, or null
  * @param metrics its final metrics, or its last snapshot when lost (empty when none arrived)
  * @param lastReportEpochMs when its {@code metrics} arrived (coordinator clock), 0 when never
- * @param clockOffsetMs its estimate of the coordinator's clock minus its own
+ * @param clockOffsetMs the clock correction it applied to the common start (coordinator minus
+ *     worker, ms)
  */
 public record WorkerOutcome(String workerId, String host, int cores, int firstViewerIndex,
     int viewerCount, boolean lost, String lostReasonOrNull, LoadMetrics metrics,

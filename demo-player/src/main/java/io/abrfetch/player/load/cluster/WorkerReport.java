@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param timeline timeline samples ({@code LoadSample} JSON) recorded since its previous report
  * @param firstSampleIndex the index of {@code timeline}'s first sample in the worker's whole
  *     timeline, so a repeated report adds nothing twice
- * @param clockOffsetMs the worker's estimate of the coordinator's clock minus its own, in ms
+ * @param clockOffsetMs the correction the worker applied to the common start: its estimate of
+ *     the coordinator's clock minus its own, shrunk towards 0 by the estimate's error, in ms
  */
 record WorkerReport(String workerId, String runId, boolean isFinal, JsonObject metrics,
     JsonArray timeline, int firstSampleIndex, long clockOffsetMs) {

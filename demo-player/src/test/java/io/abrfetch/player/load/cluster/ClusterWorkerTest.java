@@ -40,6 +40,8 @@ class ClusterWorkerTest {
   private final AtomicInteger heartbeats = new AtomicInteger();
   private volatile boolean forgetWorker;
   private volatile boolean silent;
+  /** How far the scripted coordinator's clock is ahead of this machine's. */
+  private volatile long skewMs;
   private String deployment;
 
   @BeforeAll
@@ -79,7 +81,8 @@ class ClusterWorkerTest {
         message.fail(404, "unknown worker");
         return;
       }
-      message.reply(new JsonObject().put("coordinatorEpochMs", System.currentTimeMillis()));
+      message.reply(new JsonObject().put("coordinatorEpochMs",
+          System.currentTimeMillis() + skewMs));
     }));
     for (MessageConsumer<?> consumer : scripted) {
       consumer.completion().await(10, TimeUnit.SECONDS);
@@ -158,6 +161,31 @@ class ClusterWorkerTest {
     hello.reply(welcome("run-2", System.currentTimeMillis()).toJson());
     assigned.await(10, TimeUnit.SECONDS);
     Message<JsonObject> finalReport = finals.poll(10, TimeUnit.SECONDS);
+    finalReport.reply(new JsonObject());
+    worker.result().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void skewedCoordinatorClock_isCorrected() throws Exception {
+    skewMs = 60_000;
+    scriptCoordinator();
+    ClusterWorker worker = deployWorker("skewed");
+    registrations.poll(10, TimeUnit.SECONDS)
+        .reply(welcome("run-4", System.currentTimeMillis() + skewMs).toJson());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (heartbeats.get() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    cluster.coordinatorNode.vertx().eventBus().request(ClusterAddresses.worker("skewed"),
+        new Assignment("run-4", "http://127.0.0.1:1/m.m3u8", LoadOptions.builder().viewers(1)
+            .build(), 0, 0, System.currentTimeMillis() + skewMs).toJson())
+        .await(10, TimeUnit.SECONDS);
+    Message<JsonObject> finalReport = finals.poll(10, TimeUnit.SECONDS);
+    long correctionMs = WorkerReport.fromJson(finalReport.body()).clockOffsetMs();
+    // 60 s ahead, minus at most half of a loopback round trip.
+    assertTrue(correctionMs > 59_000 && correctionMs <= 60_000, "correction " + correctionMs);
+    assertTrue(log.stream().anyMatch(line -> line.contains("corrected by " + correctionMs)),
+        log.toString());
     finalReport.reply(new JsonObject());
     worker.result().await(10, TimeUnit.SECONDS);
   }
