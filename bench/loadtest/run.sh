@@ -4,7 +4,8 @@
 # The origin (a low-bitrate synthetic VOD ladder: 64 and 128 kbit/s, 4 s segments) runs in its own
 # JVM on 127.0.0.1; for each viewer count, a fresh `abrfetch loadtest` JVM ramps the viewers up and
 # holds them, then prints one JSON line. Per count the table shows the harness's scheduling lag
-# (how late requests left versus the viewers' plans: the saturation signal), requests per second,
+# (how late requests left versus the viewers' plans: the saturation signal; over the whole run,
+# and in the steady state after the ramp, JIT warm-up and the heap probe), requests per second,
 # harness CPU per 1,000 requests (seconds for the whole loadtest process, JVM start and JIT
 # included; and milliseconds in the steady state after the ramp, which is the marginal cost), heap
 # bytes per viewer (heap after a full GC with every viewer active, minus the heap before any viewer
@@ -42,8 +43,9 @@ URL=$(grep -o 'master http[^ ]*' "$OUT" | cut -d' ' -f2)
 
 echo "machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
 echo "origin: $URL (64/128 kbit/s, 4 s segments); ramp ${RAMP_S} s, hold ${STEADY_S} s, buffer 12 s, heap $HEAP"
-printf '%8s %10s %10s %10s %10s %11s %13s %12s %8s %8s %8s\n' viewers lagP99ms lagMaxMs \
-  'req/s' segP99ms 'cpuS/1kReq' 'steadyMs/1kReq' heapB/viewer stalls errors load1
+printf '%8s %9s %9s %11s %11s %8s %9s %10s %13s %12s %7s %7s %6s\n' viewers lagP99ms \
+  lagMaxMs steadyLagP99 steadyLagMax 'req/s' segP99ms cpuS/1kReq steadyMs/1kReq heapB/viewer \
+  stalls errors load1
 for N in "${COUNTS[@]}"; do
   LOAD=$(cut -d' ' -f1 /proc/loadavg)
   java -Xmx"$HEAP" -jar "$JAR" loadtest "$URL" --viewers "$N" --ramp "$RAMP_S" \
@@ -54,9 +56,10 @@ import json, sys
 r = json.loads(sys.stdin.read())
 n, load = sys.argv[1], sys.argv[2]
 cpu_per_k = r["processCpuS"] * 1000 / max(1, r["requests"])
-print("%8s %10.1f %10.1f %10.1f %10.1f %11.3f %13.0f %12d %8d %8d %8s" % (n,
-    r["schedulingLagMsP99"], r["schedulingLagMsMax"], r["requestsPerSecond"], r["segmentMsP99"],
-    cpu_per_k, r.get("steadyCpuMsPer1kRequests", -1), r["heapBytesPerViewer"], r["stalls"],
-    r["errors"], load))
+print("%8s %9.1f %9.1f %11.1f %11.1f %8.1f %9.1f %10.3f %13.0f %12d %7d %7d %6s" % (n,
+    r["schedulingLagMsP99"], r["schedulingLagMsMax"], r.get("steadyLagMsP99", -1),
+    r.get("steadyLagMsMax", -1), r["requestsPerSecond"], r["segmentMsP99"], cpu_per_k,
+    r.get("steadyCpuMsPer1kRequests", -1), r["heapBytesPerViewer"], r["stalls"], r["errors"],
+    load))
 ' "$N" "$LOAD"
 done

@@ -131,9 +131,15 @@ public final class LoadTestCommand implements Callable<Integer> {
   /** Set by {@link #showProgress} when {@link #measureHeap} is on; -1 until measured. */
   private volatile long heapBytesPerViewer = -1;
   private long baselineHeapBytes;
-  /** Process CPU and requests right after the heap probe: the start of the steady state. */
-  private long probeCpuNanos;
-  private long probeRequests;
+  /**
+   * The start of the steady state, one second after the heap probe (its full GC pauses the event
+   * loops): process CPU, requests and the scheduling-lag histogram then.
+   */
+  private long steadyFromEpochMs = Long.MAX_VALUE;
+  private volatile boolean steadyMarked;
+  private long steadyCpuNanos;
+  private long steadyRequests;
+  private org.HdrHistogram.Histogram steadyLagUs;
 
   /** Picocli policy name candidates. */
   static final class PolicyNames extends ArrayList<String> {
@@ -220,8 +226,14 @@ public final class LoadTestCommand implements Callable<Integer> {
         long viewersActive = execution.snapshot().activeViewers();
         long used = HeapProbe.usedAfterGcBytes();
         heapBytesPerViewer = viewersActive == 0 ? 0 : (used - baselineHeapBytes) / viewersActive;
-        probeCpuNanos = HeapProbe.processCpuNanos();
-        probeRequests = execution.snapshot().requests();
+        steadyFromEpochMs = System.currentTimeMillis() + 1_000;
+      }
+      if (measureHeap && !steadyMarked && System.currentTimeMillis() >= steadyFromEpochMs) {
+        LoadMetrics now = execution.snapshot();
+        steadyCpuNanos = HeapProbe.processCpuNanos();
+        steadyRequests = now.requests();
+        steadyLagUs = now.schedulingLagUs();
+        steadyMarked = true;
       }
       List<LoadSample> timeline = execution.timeline();
       if (noProgress || timeline.size() == printed) {
@@ -258,11 +270,16 @@ public final class LoadTestCommand implements Callable<Integer> {
           .put("processCpuS", HeapProbe.processCpuNanos() / 1e9);
       if (measureHeap) {
         result.put("heapBytesPerViewer", heapBytesPerViewer);
-        // CPU per request after the probe: without JVM start, JIT warm-up and the ramp.
-        long steadyRequests = metrics.requests() - probeRequests;
-        if (heapBytesPerViewer >= 0 && steadyRequests > 0) {
+        // After the ramp and the probe: without JVM start, JIT warm-up and the ramp's burst.
+        long requestsSince = metrics.requests() - steadyRequests;
+        if (steadyMarked && requestsSince > 0) {
           result.put("steadyCpuMsPer1kRequests",
-              (HeapProbe.processCpuNanos() - probeCpuNanos) / 1e6 / steadyRequests * 1000);
+              (HeapProbe.processCpuNanos() - steadyCpuNanos) / 1e6 / requestsSince * 1000);
+          org.HdrHistogram.Histogram lagUs = metrics.schedulingLagUs();
+          lagUs.subtract(steadyLagUs);
+          result.put("steadyLagMsP99", LoadMetrics.ms(lagUs, 99));
+          result.put("steadyLagMsMax",
+              lagUs.getTotalCount() == 0 ? 0 : lagUs.getMaxValue() / 1000.0);
         }
       }
       out.println(result.encode());
