@@ -1,5 +1,6 @@
 package io.abrfetch.player;
 
+import io.abrfetch.player.load.LoadTestCommand;
 import io.abrfetch.player.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Adaptive-bitrate media segment fetcher.",
     subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PlayCommand.class,
         DownloadCommand.class, InspectCommand.class, ServeCommand.class, OriginCommand.class,
-        AbrBenchCommand.class})
+        AbrBenchCommand.class, LoadTestCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
