@@ -9,7 +9,8 @@
 # Environment: ROUNDS (3), RUN_SECONDS (10), WARMUP_SECONDS (5), IN_FLIGHT (64), OBJECTS (1000),
 #   OBJECT_BYTES (16384), DOWNLOADERS (1: one Downloader on one event loop; 2: two, one per
 #   event loop, requests split evenly), NGINX_WORKERS (auto), JFR (set: record the last
-#   Downloader run to bench/small-objects/out/downloader.jfr), SKIP_BUILD (set: reuse classes).
+#   Downloader run to bench/small-objects/out/downloader.jfr), SKIP_BUILD (set: reuse classes),
+#   FETCHER_CLASSES (the fetcher main classes to run, default fetcher/target/classes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -41,7 +42,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -ntp -q -pl fetcher -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 fi
-CP="fetcher/target/test-classes:fetcher/target/classes:$(cat fetcher/target/bench-classpath.txt)"
+# FETCHER_CLASSES: another build's fetcher classes (e.g. an older commit's), for before/after.
+CP="fetcher/target/test-classes:${FETCHER_CLASSES:-fetcher/target/classes}:$(cat fetcher/target/bench-classpath.txt)"
 
 WORK=$(mktemp -d /tmp/abrfetch-small-objects.XXXXXX)
 NGINX_PID=
@@ -80,7 +82,7 @@ http {
   uwsgi_temp_path $WORK/tmp/uwsgi;
   scgi_temp_path $WORK/tmp/scgi;
   server {
-    listen 127.0.0.1:$PORT;
+    listen 127.0.0.1:$PORT reuseport; # one accept queue per worker: connections spread evenly
     root $WORK/www;
   }
 }
