@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -77,13 +78,19 @@ public final class Downloader {
 
   // Confined to the downloader's event loop.
   private final SlotScheduler<FetchTask> scheduler;
+  private final OverlapTracker overlaps = new OverlapTracker();
+  private final UrlTargets urlTargets = new UrlTargets();
   private final Map<Long, FetchTask> live = new HashMap<>();
   private final HangWatchdog watchdog;
+  private final long inactivityTimeoutMs;
+  private final long inactivityTimeoutNanos;
   private long nextSequence = 1;
   private boolean closing;
   private boolean pumpScheduled;
   private boolean pumping;
   private boolean pumpAgain;
+  /** Endings whose callbacks are running; each pumps right after them (pumpAfterEnding). */
+  private int endingsDelivering;
   private long progress;
   private long progressAtLastTurn;
   private long watchdogTimerId = -1;
@@ -99,6 +106,8 @@ public final class Downloader {
     this.metrics = new FetchMetrics(registry, options.name());
     this.scheduler = new SlotScheduler<>(options.maxInFlight(), options.maxInFlightPerOrigin());
     this.watchdog = new HangWatchdog(options.watchdogWindow().toNanos(), now());
+    this.inactivityTimeoutMs = options.inactivityTimeout().toMillis();
+    this.inactivityTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(inactivityTimeoutMs);
     this.closed = context.promise();
     HttpClientOptions httpOptions = new HttpClientOptions()
         .setKeepAlive(true)
@@ -291,36 +300,45 @@ public final class Downloader {
   private void accept(PeerHandle peer, long id, FetchRequest request,
       Promise<FetchResult> promise, Promise<ResponseHead> headPromise) {
     assertOwner();
-    promise.future().onFailure(headPromise::tryFail);
     if (closing || peer.isClosed() || peerIds.get(peer.peerId()) != peer
         || !scheduler.hasPeer(peer.peerId())) {
       metrics.rejections.increment();
-      promise.fail(FetchException.of(Kind.CLOSED, closing ? "downloader is closed"
+      refuse(promise, headPromise, FetchException.of(Kind.CLOSED, closing ? "downloader is closed"
           : "peer " + peer.peerId() + " is closed"));
       return;
     }
     if (scheduler.queuedCount(peer.peerId()) >= options.maxQueuedPerPeer()) {
       metrics.rejections.increment();
-      promise.fail(FetchException.of(Kind.QUEUE_FULL, "peer " + peer.peerId() + " has "
-          + options.maxQueuedPerPeer() + " requests queued"));
+      refuse(promise, headPromise, FetchException.of(Kind.QUEUE_FULL, "peer " + peer.peerId()
+          + " has " + options.maxQueuedPerPeer() + " requests queued"));
       return;
     }
-    FetchTask task = new FetchTask(id, nextSequence++, peer, request, promise, headPromise);
+    FetchTask task = new FetchTask(id, nextSequence++, peer, request,
+        urlTargets.originKey(request.url()), promise, headPromise);
     task.queuedSinceNanos = now();
     task.lastProgressNanos = task.queuedSinceNanos;
     live.put(id, task);
     scheduler.enqueue(task);
     progress++;
     updateGauges();
-    emit(task, new FetchEvent.Enqueued(id, peer.peerId(), request.url(), task.priority,
-        scheduler.isPlaying(peer.peerId())));
+    if (hasListeners(task)) {
+      emit(task, new FetchEvent.Enqueued(id, peer.peerId(), request.url(), task.priority,
+          scheduler.isPlaying(peer.peerId())));
+    }
     schedulePump();
+  }
+
+  /** Fails a refused request's head and result (the head first, as for an accepted one). */
+  private static void refuse(Promise<FetchResult> promise, Promise<ResponseHead> headPromise,
+      FetchException failure) {
+    headPromise.tryFail(failure);
+    promise.fail(failure);
   }
 
   /** Coalesces dispatching into one scheduler turn per event-loop task, so a batch is ranked. */
   private void schedulePump() {
-    if (pumpScheduled || closing) {
-      return;
+    if (pumpScheduled || closing || endingsDelivering > 0) {
+      return; // an ending's callbacks are running: its pumpAfterEnding ranks the batch
     }
     pumpScheduled = true;
     context.runOnContext(v -> {
@@ -371,10 +389,7 @@ public final class Downloader {
       armSoftTimer(task);
       armDeadline(task);
     }
-    int overlap = scheduler.inFlight();
-    for (FetchTask running : scheduler.running()) {
-      running.maxOverlap = Math.max(running.maxOverlap, overlap);
-    }
+    task.runningSinceDispatch = overlaps.record(scheduler.inFlight());
     progress++;
     long retryInNanos = task.retryAtNanos - nowNanos;
     if (task.retryAtNanos >= 0 && retryInNanos > 0) {
@@ -393,7 +408,10 @@ public final class Downloader {
         task.request.url(), options.maxRedirects());
     task.attempt = attempt;
     task.lastProgressNanos = nowNanos;
-    emit(task, new FetchEvent.Started(task.id, task.peer.peerId(), attempt.number, queuedNanos));
+    if (hasListeners(task)) {
+      emit(task, new FetchEvent.Started(task.id, task.peer.peerId(), attempt.number,
+          queuedNanos));
+    }
     if (task.state != FetchTask.State.RUNNING || task.attempt != attempt) {
       return; // a listener ended or requeued it
     }
@@ -406,9 +424,8 @@ public final class Downloader {
       sendGrpc(task, attempt);
       return;
     }
-    RequestOptions ro = new RequestOptions()
+    RequestOptions ro = urlTargets.target(new RequestOptions(), attempt.url)
         .setMethod(HttpMethod.GET)
-        .setAbsoluteURI(attempt.url)
         .setFollowRedirects(false);
     ro.putHeader("Accept-Encoding", "identity");
     task.request.headers().forEach(ro::putHeader);
@@ -509,12 +526,13 @@ public final class Downloader {
       attemptFailed(task, attempt, statusFailure(attempt, resp));
       return;
     }
-    FetchException rejected = judgeHead(task, attempt, resp);
+    ResponseHead head = new ResponseHead(attempt.url, status, resp.headers());
+    FetchException rejected = judgeHead(task, attempt, resp, head);
     if (rejected != null) {
       attemptFailed(task, attempt, rejected);
       return;
     }
-    if (!acceptHead(task, attempt, new ResponseHead(attempt.url, status, resp.headers()))) {
+    if (!acceptHead(task, attempt, head)) {
       return;
     }
     resp.handler(chunk -> onChunk(task, attempt, chunk));
@@ -536,8 +554,10 @@ public final class Downloader {
       task.timeToFirstByteNanos = nowNanos - task.firstDispatchNanos;
       FetchMetrics.record(metrics.firstByte, task.timeToFirstByteNanos);
     }
-    emit(task, new FetchEvent.FirstByte(task.id, task.peer.peerId(), attempt.number, status,
-        nowNanos - attempt.startNanos, status == 206));
+    if (hasListeners(task)) {
+      emit(task, new FetchEvent.FirstByte(task.id, task.peer.peerId(), attempt.number, status,
+          nowNanos - attempt.startNanos, status == 206));
+    }
     if (attempt.dead) {
       return false;
     }
@@ -679,7 +699,7 @@ public final class Downloader {
         failure = FetchException.of(Kind.REDIRECT, "bad Location " + location, e);
       }
     }
-    if (failure == null && !attempt.visitedUrls.add(next)) {
+    if (failure == null && !attempt.visit(next)) {
       failure = FetchException.of(Kind.REDIRECT, "redirect loop back to " + next);
     }
     if (failure == null && attempt.redirectsLeft <= 0) {
@@ -717,11 +737,10 @@ public final class Downloader {
 
   /** Validates a 200/206 head against the request and the object pinned so far; null if fine. */
   private FetchException judgeHead(FetchTask task, FetchTask.Attempt attempt,
-      HttpClientResponse resp) {
+      HttpClientResponse resp, ResponseHead head) {
     int status = resp.statusCode();
     FetchRequest request = task.request;
-    FetchException invalid = rejectedByValidator(task, attempt,
-        new ResponseHead(attempt.url, status, resp.headers()));
+    FetchException invalid = rejectedByValidator(task, attempt, head);
     if (invalid != null) {
       return invalid;
     }
@@ -1073,11 +1092,30 @@ public final class Downloader {
     }
   }
 
+  /**
+   * Restarts the inactivity clock of {@code attempt}. The timer is not moved on every chunk: one
+   * timer per quiet stretch, armed for the whole window; when it fires early (there was activity
+   * since), it re-arms for what is left of the window, so a fast body costs one timer, not one per
+   * chunk. Vert.x timers run on the real monotonic clock, so the window is measured with it too
+   * ({@link #timerNanos()}), not with the injectable {@code nanoClock}.
+   */
   private void armInactivity(FetchTask task, FetchTask.Attempt attempt) {
-    cancelInactivity(attempt);
-    attempt.inactivityTimerId = vertx.setTimer(options.inactivityTimeout().toMillis(),
+    attempt.inactiveSinceNanos = timerNanos();
+    if (attempt.inactivityTimerId == -1) {
+      scheduleInactivity(task, attempt, inactivityTimeoutMs);
+    }
+  }
+
+  private void scheduleInactivity(FetchTask task, FetchTask.Attempt attempt, long delayMs) {
+    attempt.inactivityTimerId = vertx.setTimer(delayMs,
         id -> onContext(() -> {
           if (attempt.dead || attempt.inactivityTimerId != id) {
+            return;
+          }
+          long leftNanos = inactivityTimeoutNanos - (timerNanos() - attempt.inactiveSinceNanos);
+          if (leftNanos > 0) {
+            // Activity since this timer was armed: wait out the rest of the window.
+            scheduleInactivity(task, attempt, Math.max(1, (leftNanos + 999_999) / 1_000_000));
             return;
           }
           attempt.inactivityTimerId = -1;
@@ -1093,6 +1131,11 @@ public final class Downloader {
                 + options.inactivityTimeout().toMillis() + " ms from " + attempt.url));
           }
         }));
+  }
+
+  /** The clock of Vert.x timers (real, monotonic), for the inactivity window only. */
+  private static long timerNanos() {
+    return System.nanoTime();
   }
 
   private void cancelInactivity(FetchTask.Attempt attempt) {
@@ -1156,7 +1199,7 @@ public final class Downloader {
       closeAttempt(task, task.attempt, now());
     }
     cancelBackoff(task);
-    scheduler.finished(task);
+    finishRunning(task);
     task.state = FetchTask.State.QUEUED;
     task.queuedSinceNanos = now();
     task.failedInRow = 0;
@@ -1180,9 +1223,18 @@ public final class Downloader {
 
   private void releaseSlot(FetchTask task) {
     if (scheduler.isRunning(task)) {
-      scheduler.finished(task);
+      finishRunning(task);
       pump();
     }
+  }
+
+  /**
+   * Frees a running task's slot, first folding the most requests in flight at once since its
+   * dispatch into {@link FetchTask#maxOverlap} (the overlap of its transfer).
+   */
+  private void finishRunning(FetchTask task) {
+    task.maxOverlap = Math.max(task.maxOverlap, overlaps.maxSince(task.runningSinceDispatch));
+    scheduler.finished(task);
   }
 
   /** Moves {@code task} to ENDED, frees what it held; false when it had already ended. */
@@ -1208,7 +1260,7 @@ public final class Downloader {
       task.deadlineTimerId = -1;
     }
     if (scheduler.isRunning(task)) {
-      scheduler.finished(task);
+      finishRunning(task);
     }
     live.remove(task.id);
     progress++;
@@ -1224,6 +1276,16 @@ public final class Downloader {
     if (!end(task)) {
       return;
     }
+    endingsDelivering++;
+    try {
+      deliverCompleted(task);
+    } finally {
+      endingsDelivering--;
+    }
+    pumpAfterEnding();
+  }
+
+  private void deliverCompleted(FetchTask task) {
     long nowNanos = now();
     long elapsed = elapsedSinceDispatch(task);
     FetchMetrics.record(metrics.completed, elapsed);
@@ -1236,12 +1298,13 @@ public final class Downloader {
         LOG.log(System.Logger.Level.WARNING, "AbrController.onTransfer threw", e);
       }
     }
-    emit(task, new FetchEvent.Completed(task.id, task.peer.peerId(), task.receivedBytes, elapsed,
-        task.attempts, task.transferNanos, overlap));
+    if (hasListeners(task)) {
+      emit(task, new FetchEvent.Completed(task.id, task.peer.peerId(), task.receivedBytes,
+          elapsed, task.attempts, task.transferNanos, overlap));
+    }
     task.promise.complete(new FetchResult(task.id, task.servedUrl, task.lastStatusCode,
         task.receivedBytes, task.collected, task.pinnedEtag, task.attempts, task.resumes,
         task.timeToFirstByteNanos, elapsed));
-    pumpAfterEnding();
   }
 
   /**
@@ -1260,9 +1323,17 @@ public final class Downloader {
       return;
     }
     FetchMetrics.record(metrics.failed, elapsedSinceDispatch(task));
-    emit(task, new FetchEvent.Failed(task.id, task.peer.peerId(), failure.kind(),
-        failure.statusCode(), task.attempts, failure.getMessage()));
-    task.promise.fail(failure);
+    endingsDelivering++;
+    try {
+      if (hasListeners(task)) {
+        emit(task, new FetchEvent.Failed(task.id, task.peer.peerId(), failure.kind(),
+            failure.statusCode(), task.attempts, failure.getMessage()));
+      }
+      task.headPromise.tryFail(failure);
+      task.promise.fail(failure);
+    } finally {
+      endingsDelivering--;
+    }
     pumpAfterEnding();
   }
 
@@ -1271,9 +1342,18 @@ public final class Downloader {
       return false;
     }
     FetchMetrics.record(metrics.cancelled, elapsedSinceDispatch(task));
-    emit(task, new FetchEvent.Cancelled(task.id, task.peer.peerId(), reason,
-        task.receivedBytes));
-    task.promise.fail(FetchException.cancelled(reason));
+    endingsDelivering++;
+    try {
+      if (hasListeners(task)) {
+        emit(task, new FetchEvent.Cancelled(task.id, task.peer.peerId(), reason,
+            task.receivedBytes));
+      }
+      FetchException cancelled = FetchException.cancelled(reason);
+      task.headPromise.tryFail(cancelled);
+      task.promise.fail(cancelled);
+    } finally {
+      endingsDelivering--;
+    }
     pumpAfterEnding();
     return true;
   }
@@ -1349,6 +1429,11 @@ public final class Downloader {
     }
   }
 
+  /** Whether anyone listens to {@code task}'s events: events nobody hears are not built. */
+  private boolean hasListeners(FetchTask task) {
+    return !listeners.isEmpty() || !task.peer.listeners.isEmpty();
+  }
+
   private void emit(FetchTask task, FetchEvent event) {
     for (Consumer<FetchEvent> listener : task.peer.listeners) {
       notify(listener, event);
@@ -1367,8 +1452,15 @@ public final class Downloader {
   }
 
   private void updateGauges() {
-    metrics.inFlight.set(scheduler.inFlight());
-    metrics.queueDepth.set(scheduler.queuedCount());
+    // Ordered stores suffice for gauges read by other threads; most calls change nothing.
+    int inFlight = scheduler.inFlight();
+    if (metrics.inFlight.getPlain() != inFlight) {
+      metrics.inFlight.setRelease(inFlight);
+    }
+    int queued = scheduler.queuedCount();
+    if (metrics.queueDepth.getPlain() != queued) {
+      metrics.queueDepth.setRelease(queued);
+    }
   }
 
   private void closeFromHook(Completable<Void> completion) {

@@ -6,9 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.streams.ReadStream;
-import java.net.URI;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -57,7 +55,10 @@ final class FetchTask implements SlotScheduler.Entry {
   /** When the pending retry may start (nano clock), or -1; survives a requeue. */
   long retryAtNanos = -1;
   long transferNanos;
+  /** The most requests in flight at once while this one ran, up to its last slot release. */
   int maxOverlap;
+  /** The {@link OverlapTracker} number of this task's latest dispatch. */
+  long runningSinceDispatch;
   Future<Void> lastWrite;
   Attempt attempt;
   /**
@@ -68,7 +69,7 @@ final class FetchTask implements SlotScheduler.Entry {
   /** Whether a range probe has learned the extent (so {@link #range} is final). */
   boolean probeSettled;
 
-  FetchTask(long id, long sequence, PeerHandle peer, FetchRequest request,
+  FetchTask(long id, long sequence, PeerHandle peer, FetchRequest request, String originKey,
       Promise<FetchResult> promise, Promise<ResponseHead> headPromise) {
     this.id = id;
     this.sequence = sequence;
@@ -80,7 +81,7 @@ final class FetchTask implements SlotScheduler.Entry {
     this.pinnedEtag = request.ifMatch();
     this.probeSettled = !request.rangeProbe();
     this.priority = request.priority();
-    this.originKey = originKey(request.url());
+    this.originKey = originKey;
     this.servedUrl = request.url();
     this.rangeStartBytes = request.range() == null ? 0 : request.range().offsetBytes();
     if (request.sink() instanceof BodySink.Collect collect) {
@@ -89,13 +90,6 @@ final class FetchTask implements SlotScheduler.Entry {
     } else {
       collected = null;
     }
-  }
-
-  static String originKey(String url) {
-    URI uri = URI.create(url);
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
   }
 
   @Override
@@ -149,7 +143,9 @@ final class FetchTask implements SlotScheduler.Entry {
   static final class Attempt {
     final int number;
     final long startNanos;
-    final Set<String> visitedUrls = new HashSet<>();
+    /** URLs this attempt asked for besides its first, once it follows a redirect; else null. */
+    private Set<String> redirectedUrls;
+    private final String firstUrl;
     String url;
     int redirectsLeft;
     boolean dead;
@@ -172,6 +168,8 @@ final class FetchTask implements SlotScheduler.Entry {
     boolean rangeIgnored;
     long deliveredBytes;
     long inactivityTimerId = -1;
+    /** When the inactivity window last restarted, on the timer clock ({@code System.nanoTime}). */
+    long inactiveSinceNanos;
     boolean pausedBySink;
 
     /** The body's stream: the gRPC read, else the HTTP response. */
@@ -183,8 +181,19 @@ final class FetchTask implements SlotScheduler.Entry {
       this.number = number;
       this.startNanos = startNanos;
       this.url = url;
+      this.firstUrl = url;
       this.redirectsLeft = redirectsLeft;
-      visitedUrls.add(url);
+    }
+
+    /** Records {@code next} as visited by this attempt; false when it was already (a loop). */
+    boolean visit(String next) {
+      if (next.equals(firstUrl)) {
+        return false;
+      }
+      if (redirectedUrls == null) {
+        redirectedUrls = new HashSet<>();
+      }
+      return redirectedUrls.add(next);
     }
   }
 }

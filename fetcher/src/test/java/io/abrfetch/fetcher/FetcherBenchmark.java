@@ -21,6 +21,10 @@ import java.util.function.IntFunction;
  *
  * <p>Usage: {@code FetcherBenchmark <originBaseUrl> [smallCount] [largeTotalMiB]}; run through
  * {@code bench/fetcher/run.sh}, which starts the origin in its own JVM.
+ *
+ * <p>With named options ({@code FetcherBenchmark --base URL --paths FILE [--client ...]
+ * [--in-flight N] ...}) it runs {@link SmallObjectLoad} instead: a timed closed-loop load of small
+ * GETs against any origin, with a given concurrency (used by {@code bench/small-objects/run.sh}).
  */
 public final class FetcherBenchmark {
   private FetcherBenchmark() {}
@@ -31,6 +35,10 @@ public final class FetcherBenchmark {
   private static final int WINDOW = 48;
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].startsWith("--")) {
+      SmallObjectLoad.main(args);
+      return;
+    }
     String base = args[0];
     int smallCount = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     long largeTotalMiB = args.length > 2 ? Long.parseLong(args[2]) : 2048;
