@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  *
  * <p><b>One link.</b> Transfers that overlapped others (see {@link TransferSample}) are scaled to
  * the link: a transfer that shared the link with N-1 others is counted as having had it for 1/N
- * of its time, so N parallel fetches do not each see 1/N of the link. Audio and video peers of one
+ * of its time (time-weighted: a brief overlap costs little), so N parallel fetches do not each
+ * see 1/N of the link. Audio and video peers of one
  * player share the budget: the audio rendition's bitrate is taken off the link before the video's
  * variant is chosen.
  *
@@ -160,7 +161,8 @@ public final class AbrController {
       if (sample.bytes() >= options.minSampleBytes() && sample.bytes() > 0
           && sample.transferNanos() > 0) {
         // Fair share: with N transfers on the link, this one had it for about 1/N of its time.
-        long linkNanos = Math.max(1, sample.transferNanos() / sample.overlappingTransfers());
+        long linkNanos = Math.max(1,
+            Math.round(sample.transferNanos() / sample.overlappingTransfers()));
         estimator.addSample(sample.bytes(), linkNanos, sample.endNanos());
         history.addLast(
             new ThroughputSample(sample.bytes(), linkNanos / 1e6, 0, history.isEmpty()));

@@ -78,7 +78,7 @@ public final class Downloader {
 
   // Confined to the downloader's event loop.
   private final SlotScheduler<FetchTask> scheduler;
-  private final OverlapTracker overlaps = new OverlapTracker();
+  private final LinkShareClock linkShare = new LinkShareClock();
   private final UrlTargets urlTargets = new UrlTargets();
   private final Map<Long, FetchTask> live = new HashMap<>();
   private final HangWatchdog watchdog;
@@ -389,7 +389,6 @@ public final class Downloader {
       armSoftTimer(task);
       armDeadline(task);
     }
-    task.runningSinceDispatch = overlaps.record(scheduler.inFlight());
     progress++;
     long retryInNanos = task.retryAtNanos - nowNanos;
     if (task.retryAtNanos >= 0 && retryInNanos > 0) {
@@ -549,6 +548,10 @@ public final class Downloader {
     task.servedUrl = attempt.url;
     long nowNanos = now();
     attempt.firstByteNanos = nowNanos;
+    if (!attempt.dead && !attempt.onLink) {
+      attempt.onLink = true;
+      attempt.linkShareAtFirstByteNanos = linkShare.join(nowNanos);
+    }
     task.lastStatusCode = status;
     if (task.timeToFirstByteNanos < 0) {
       task.timeToFirstByteNanos = nowNanos - task.firstDispatchNanos;
@@ -1030,6 +1033,10 @@ public final class Downloader {
     if (attempt.firstByteNanos >= 0) {
       task.transferNanos += Math.max(0, nowNanos - attempt.firstByteNanos);
     }
+    if (attempt.onLink) {
+      attempt.onLink = false;
+      task.linkShareNanos += linkShare.leave(nowNanos) - attempt.linkShareAtFirstByteNanos;
+    }
     if (!attempt.bodyEnded && attempt.httpRequest != null) {
       attempt.httpRequest.reset();
     }
@@ -1228,12 +1235,7 @@ public final class Downloader {
     }
   }
 
-  /**
-   * Frees a running task's slot, first folding the most requests in flight at once since its
-   * dispatch into {@link FetchTask#maxOverlap} (the overlap of its transfer).
-   */
   private void finishRunning(FetchTask task) {
-    task.maxOverlap = Math.max(task.maxOverlap, overlaps.maxSince(task.runningSinceDispatch));
     scheduler.finished(task);
   }
 
@@ -1289,7 +1291,7 @@ public final class Downloader {
     long nowNanos = now();
     long elapsed = elapsedSinceDispatch(task);
     FetchMetrics.record(metrics.completed, elapsed);
-    int overlap = Math.max(1, task.maxOverlap);
+    double overlap = task.meanOverlap();
     if (task.receivedBytes > 0) {
       try {
         abr.onTransfer(task.peer.peerId(), new TransferSample(task.receivedBytes,

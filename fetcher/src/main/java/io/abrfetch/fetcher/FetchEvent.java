@@ -63,10 +63,12 @@ public sealed interface FetchEvent {
   /**
    * Ending: the whole body was delivered. {@code transferNanos} and {@code overlappingTransfers}
    * are what the ABR controller was fed: body time without time to first byte (summed over
-   * attempts), and the most requests in flight at once during this one (itself included).
+   * attempts), and the time-weighted mean number of body transfers sharing the link during this
+   * one's (itself included, so at least 1; 1.1 for a transfer that had company for a tenth of
+   * its time).
    */
   record Completed(long requestId, String peerId, long sizeBytes, long elapsedNanos, int attempts,
-      long transferNanos, int overlappingTransfers) implements FetchEvent {}
+      long transferNanos, double overlappingTransfers) implements FetchEvent {}
 
   /** Ending: the request failed for good. */
   record Failed(long requestId, String peerId, FetchException.Kind kind, int statusCode,

@@ -55,10 +55,8 @@ final class FetchTask implements SlotScheduler.Entry {
   /** When the pending retry may start (nano clock), or -1; survives a requeue. */
   long retryAtNanos = -1;
   long transferNanos;
-  /** The most requests in flight at once while this one ran, up to its last slot release. */
-  int maxOverlap;
-  /** The {@link OverlapTracker} number of this task's latest dispatch. */
-  long runningSinceDispatch;
+  /** This task's time-weighted fair share of the link over {@link #transferNanos}. */
+  double linkShareNanos;
   Future<Void> lastWrite;
   Attempt attempt;
   /**
@@ -131,6 +129,14 @@ final class FetchTask implements SlotScheduler.Entry {
     return rangeStartBytes + receivedBytes;
   }
 
+  /**
+   * The time-weighted mean number of body transfers sharing the link during this one's (itself
+   * included, so at least 1): its transfer time over its fair share of the link.
+   */
+  double meanOverlap() {
+    return linkShareNanos <= 0 ? 1 : Math.max(1, transferNanos / linkShareNanos);
+  }
+
   /** Whether the body is partly delivered, so the next attempt must continue it. */
   boolean isResuming() {
     return receivedBytes > 0;
@@ -159,6 +165,10 @@ final class FetchTask implements SlotScheduler.Entry {
     boolean bodyEnded;
     int statusCode;
     long firstByteNanos = -1;
+    /** Whether this attempt is counted as a body transfer by the {@link LinkShareClock}. */
+    boolean onLink;
+    /** The {@link LinkShareClock} reading at the first body byte. */
+    double linkShareAtFirstByteNanos;
     /** Absolute object offset of the next byte this response will carry. */
     long positionBytes;
     /** Absolute end of this response's body per its headers, or -1 when unknown. */

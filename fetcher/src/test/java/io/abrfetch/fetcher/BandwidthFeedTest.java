@@ -33,28 +33,4 @@ class BandwidthFeedTest extends OriginTestBase {
     assertNotEquals(estimateBefore, abr.bandwidthEstimateBps(),
         "the sample reached the controller");
   }
-
-  @Test
-  void parallelTransfers_reportHowManyOverlapped() throws Exception {
-    Downloader d = downloader(b -> b.maxInFlight(4));
-    origin.faults().add("/bytes/", new Fault.DelayFirstByte(Duration.ofMillis(100)));
-    List<FetchHandle> handles = new ArrayList<>();
-    onLoop(() -> {
-      PeerHandle p = d.register(Peer.of("p"));
-      for (int i = 0; i < 4; i++) {
-        handles.add(p.fetch(FetchRequest.builder(url("/bytes/131072/par-" + i)).build()));
-      }
-    });
-    for (FetchHandle h : handles) {
-      await(h.result());
-      assertEquals(4, events.only(h.requestId(), FetchEvent.Completed.class)
-          .overlappingTransfers());
-    }
-    FetchHandle alone = handles.get(0);
-    FetchHandle later = d.register(Peer.of("q")).fetch(FetchRequest.builder(
-        url("/bytes/131072/alone")).build());
-    await(later.result());
-    assertEquals(1, events.only(later.requestId(), FetchEvent.Completed.class)
-        .overlappingTransfers(), "request " + alone.requestId() + "'s peers are gone");
-  }
 }

@@ -43,12 +43,17 @@ abstract class OriginTestBase {
   @BeforeEach
   void startOrigin(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    this.origin = await(OriginServer.start(vertx, OriginOptions.defaults()));
+    this.origin = await(OriginServer.start(vertx, originOptions()));
     this.loop = vertx.getOrCreateContext();
     this.registry = new SimpleMeterRegistry();
     this.abr = AbrController.create();
     this.events = new EventRecorder();
     warmUpOnce();
+  }
+
+  /** The test origin's options: unshaped by default. */
+  OriginOptions originOptions() {
+    return OriginOptions.defaults();
   }
 
   private static boolean warmedUp;

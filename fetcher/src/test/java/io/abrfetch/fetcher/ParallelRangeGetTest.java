@@ -428,6 +428,8 @@ class ParallelRangeGetTest extends OriginTestBase {
   @Test
   void everyChunkIsADownloaderRequestWithEventsAndAbrSamples() throws Exception {
     String path = "/bytes/1000000/events";
+    // Bodies that take a while (a mid-body pause each), so parallel chunks share the link in time.
+    origin.faults().add(path, new Fault.StallAfterBytes(50_000, Duration.ofMillis(60)));
     ParallelRangeGetCheckingSink sink = new ParallelRangeGetCheckingSink(path);
     ParallelRangeGetResult result = await(ParallelRangeGet.start(peer(), url(path), sink,
         options(4, 100_000)).result());

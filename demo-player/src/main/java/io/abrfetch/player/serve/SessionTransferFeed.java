@@ -47,7 +47,7 @@ final class SessionTransferFeed implements Consumer<FetchEvent> {
     AbrController abr = controllers.get(slash < 0 ? peerId : peerId.substring(0, slash));
     if (abr != null) {
       abr.onTransfer(peerId, new TransferSample(completed.sizeBytes(),
-          completed.transferNanos(), Math.max(1, completed.overlappingTransfers()),
+          completed.transferNanos(), completed.overlappingTransfers(),
           nanoClock.getAsLong()));
     }
   }

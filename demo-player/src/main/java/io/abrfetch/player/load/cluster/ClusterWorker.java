@@ -223,6 +223,9 @@ public final class ClusterWorker extends VerticleBase {
               cancelTimer(heartbeatTimer);
               heartbeatTimer = -1;
               welcome = null;
+              // The coordinator that forgot us may be another process: estimate its clock anew.
+              clockRoundTripMs = Long.MAX_VALUE;
+              clockOffsetMs = 0;
               registerStartNanos = nanoClock.getAsLong();
               register();
             } else {

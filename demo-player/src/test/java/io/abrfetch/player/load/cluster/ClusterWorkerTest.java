@@ -139,8 +139,9 @@ class ClusterWorkerTest {
     assertTrue(report.isFinal());
     assertEquals("run-1", report.runId());
     assertEquals(new LoadMetrics(), LoadMetrics.fromJson(report.metrics()));
-    // Heartbeat replies (the coordinator's real clock, shorter round trips than the scripted
-    // registration's) replaced the 60 s estimate of the first welcome.
+    // Registering again started a new estimate: the second welcome and the heartbeat replies
+    // (the coordinator's real clock) replaced the 60 s estimate of the first welcome, however
+    // short that first round trip was.
     assertTrue(Math.abs(report.clockOffsetMs()) < 1_000, "offset " + report.clockOffsetMs());
     finalReport.reply(new JsonObject());
     assertEquals(0, worker.result().await(10, TimeUnit.SECONDS).requests());
