@@ -1,15 +1,12 @@
 package io.abrfetch.player.load.cluster;
 
 import io.abrfetch.player.load.LoadExecution;
-import io.abrfetch.player.load.LoadFleet;
 import io.abrfetch.player.load.LoadMetrics;
 import io.abrfetch.player.load.LoadOptions;
 import io.abrfetch.player.load.LoadSample;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -20,25 +17,16 @@ import java.util.function.Consumer;
  * <p>Threading: {@link #createVertx} and {@link #start} are called once from the command's thread;
  * the execution it returns is thread-safe.
  */
-final class WorkerFleet implements LoadFleet {
-
-  private final ClusterSettings settings;
-  private final Consumer<String> log;
-  private volatile ClusterNode node;
+final class WorkerFleet extends ClusterFleet {
 
   WorkerFleet(ClusterSettings settings, Consumer<String> log) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.log = Objects.requireNonNull(log, "log");
+    super(settings, log);
   }
 
   @Override
-  public Future<Vertx> createVertx(VertxOptions options) {
-    return ClusterNode.join(settings, options).map(joined -> {
-      node = joined;
-      log.accept("joined cluster " + settings.clusterName() + " as worker " + settings.workerId()
-          + " in " + joined.joinMs() + " ms");
-      return joined.vertx();
-    });
+  String joinedLine(ClusterNode joined) {
+    return "joined cluster " + settings.clusterName() + " as worker " + settings.workerId()
+        + " in " + joined.joinMs() + " ms";
   }
 
   @Override
