@@ -60,7 +60,7 @@ record OpenRequest(String url, String policy, HeadlessPlayerOptions options, Str
       }
     }
     r.finish();
-    HlsSessionOptions session = copy(base)
+    HlsSessionOptions session = base.toBuilder()
         .sessionId(sessionId)
         .targetBufferUs(targetBufferUs)
         .audioEnabled(audio)
@@ -74,24 +74,5 @@ record OpenRequest(String url, String policy, HeadlessPlayerOptions options, Str
         .statusIntervalMs(config.player().statusIntervalMs())
         .build();
     return new OpenRequest(url, policy, options, output);
-  }
-
-  /** A builder holding every value of {@code options} (the record has no {@code toBuilder}). */
-  static HlsSessionOptions.Builder copy(HlsSessionOptions options) {
-    return HlsSessionOptions.builder()
-        .sessionId(options.sessionId())
-        .targetBufferUs(options.targetBufferUs())
-        .initialVariantIndex(options.initialVariantIndex())
-        .audioEnabled(options.audioEnabled())
-        .audioLanguage(options.audioLanguage())
-        .subtitlesLanguage(options.subtitlesLanguage())
-        .audioBitrateBps(options.audioBitrateBps())
-        .maxSegmentBytes(options.maxSegmentBytes())
-        .maxSegmentAttempts(options.maxSegmentAttempts())
-        .segmentRetryDelay(options.segmentRetryDelay())
-        .reloadFailureTolerance(options.reloadFailureTolerance())
-        .liveEdgeTargetDurations(options.liveEdgeTargetDurations())
-        .decryptOffLoopThresholdBytes(options.decryptOffLoopThresholdBytes())
-        .nanoClock(options.nanoClock());
   }
 }

@@ -86,6 +86,25 @@ public record HlsSessionOptions(String sessionId, long targetBufferUs, int initi
     return new Builder();
   }
 
+  /** A builder holding every value of these options, to change a few. */
+  public Builder toBuilder() {
+    return builder()
+        .sessionId(sessionId)
+        .targetBufferUs(targetBufferUs)
+        .initialVariantIndex(initialVariantIndex)
+        .audioEnabled(audioEnabled)
+        .audioLanguage(audioLanguage)
+        .subtitlesLanguage(subtitlesLanguage)
+        .audioBitrateBps(audioBitrateBps)
+        .maxSegmentBytes(maxSegmentBytes)
+        .maxSegmentAttempts(maxSegmentAttempts)
+        .segmentRetryDelay(segmentRetryDelay)
+        .reloadFailureTolerance(reloadFailureTolerance)
+        .liveEdgeTargetDurations(liveEdgeTargetDurations)
+        .decryptOffLoopThresholdBytes(decryptOffLoopThresholdBytes)
+        .nanoClock(nanoClock);
+  }
+
   /** Builds {@link HlsSessionOptions}; starts at the {@code DEFAULT_*} values. */
   public static final class Builder {
     private String sessionId;
