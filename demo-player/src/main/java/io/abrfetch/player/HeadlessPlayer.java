@@ -2,6 +2,7 @@ package io.abrfetch.player;
 
 import io.abrfetch.abr.AbrController;
 import io.abrfetch.fetcher.Downloader;
+import io.abrfetch.fetcher.EventLoopContexts;
 import io.abrfetch.fetcher.hls.HlsEvent;
 import io.abrfetch.fetcher.hls.HlsSession;
 import io.abrfetch.fetcher.hls.MediaSegment;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayDeque;
@@ -147,9 +147,7 @@ public final class HeadlessPlayer {
       throw new IllegalArgumentException("vertx, downloader, abr, url, options, sink: "
           + "null (expected: non-null)");
     }
-    ContextInternal current = ((VertxInternal) vertx).getOrCreateContext();
-    ContextInternal context = current.isEventLoopContext() ? current
-        : ((VertxInternal) vertx).createEventLoopContext();
+    ContextInternal context = EventLoopContexts.currentOrNew(vertx);
     String problem = checkUrl(url);
     if (problem != null) {
       return sink.close().transform(ar -> Future.<HeadlessPlayer>failedFuture(

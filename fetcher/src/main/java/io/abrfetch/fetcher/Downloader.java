@@ -26,7 +26,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.streams.WriteStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -100,9 +99,7 @@ public final class Downloader {
     this.vertx = vertx;
     this.options = options;
     this.abr = abr;
-    ContextInternal current = ((VertxInternal) vertx).getOrCreateContext();
-    this.context = current.isEventLoopContext() ? current
-        : ((VertxInternal) vertx).createEventLoopContext();
+    this.context = EventLoopContexts.currentOrNew(vertx);
     this.metrics = new FetchMetrics(registry, options.name());
     this.scheduler = new SlotScheduler<>(options.maxInFlight(), options.maxInFlightPerOrigin());
     this.watchdog = new HangWatchdog(options.watchdogWindow().toNanos(), now());
@@ -1206,7 +1203,7 @@ public final class Downloader {
       closeAttempt(task, task.attempt, now());
     }
     cancelBackoff(task);
-    finishRunning(task);
+    scheduler.finished(task);
     task.state = FetchTask.State.QUEUED;
     task.queuedSinceNanos = now();
     task.failedInRow = 0;
@@ -1230,13 +1227,9 @@ public final class Downloader {
 
   private void releaseSlot(FetchTask task) {
     if (scheduler.isRunning(task)) {
-      finishRunning(task);
+      scheduler.finished(task);
       pump();
     }
-  }
-
-  private void finishRunning(FetchTask task) {
-    scheduler.finished(task);
   }
 
   /** Moves {@code task} to ENDED, frees what it held; false when it had already ended. */
@@ -1262,7 +1255,7 @@ public final class Downloader {
       task.deadlineTimerId = -1;
     }
     if (scheduler.isRunning(task)) {
-      finishRunning(task);
+      scheduler.finished(task);
     }
     live.remove(task.id);
     progress++;

@@ -52,6 +52,24 @@ public final class HlsException extends RuntimeException {
     this.url = url;
   }
 
+  /**
+   * A playlist that could not be had, as the final failure of an open or a download (transient
+   * fetch failures included): {@link Kind#CLOSED} when the downloader closed or the request was
+   * cancelled, {@link Kind#PLAYLIST_UNAVAILABLE} otherwise; an {@link HlsException} as it is.
+   */
+  static HlsException ofPlaylistFailure(Throwable e, String playlistUrl) {
+    if (e instanceof HlsException h) {
+      return h;
+    }
+    if (e instanceof FetchException f && (f.kind() == FetchException.Kind.CLOSED
+        || f.kind() == FetchException.Kind.CANCELLED)) {
+      return new HlsException(Kind.CLOSED, playlistUrl + ": " + f.getMessage(), -1, playlistUrl,
+          f);
+    }
+    return new HlsException(Kind.PLAYLIST_UNAVAILABLE, playlistUrl + ": " + e.getMessage(), -1,
+        playlistUrl, e);
+  }
+
   public Kind kind() {
     return kind;
   }

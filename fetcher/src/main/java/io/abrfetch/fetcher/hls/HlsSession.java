@@ -3,6 +3,7 @@ package io.abrfetch.fetcher.hls;
 import io.abrfetch.abr.AbrController;
 import io.abrfetch.abr.AbrPeerSpec;
 import io.abrfetch.fetcher.Downloader;
+import io.abrfetch.fetcher.EventLoopContexts;
 import io.abrfetch.fetcher.FetchException;
 import io.abrfetch.fetcher.PeerHandle;
 import io.abrfetch.fetcher.RequestPriority;
@@ -19,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -84,6 +84,19 @@ public final class HlsSession {
   private volatile boolean closing;
   private Future<Void> closed;
 
+  /** Throws {@link IllegalArgumentException} unless {@code url} is absolute, with a host. */
+  static void checkAbsoluteUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw new URISyntaxException(url, "not absolute");
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("url: " + url + " (expected: an absolute http(s) URL)",
+          e);
+    }
+  }
+
   private HlsSession(Vertx vertx, ContextInternal context, Downloader downloader,
       AbrController abr, String url, HlsSessionOptions options) {
     this.vertx = vertx;
@@ -120,18 +133,8 @@ public final class HlsSession {
       throw new IllegalArgumentException("vertx, downloader, abr, url, options: null "
           + "(expected: non-null)");
     }
-    try {
-      URI uri = new URI(url);
-      if (!uri.isAbsolute() || uri.getHost() == null) {
-        throw new URISyntaxException(url, "not absolute");
-      }
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("url: " + url + " (expected: an absolute http(s) URL)",
-          e);
-    }
-    ContextInternal current = ((VertxInternal) vertx).getOrCreateContext();
-    ContextInternal context = current.isEventLoopContext() ? current
-        : ((VertxInternal) vertx).createEventLoopContext();
+    checkAbsoluteUrl(url);
+    ContextInternal context = EventLoopContexts.currentOrNew(vertx);
     HlsSession session = new HlsSession(vertx, context, downloader, abr, url, options);
     if (listener != null) {
       session.addListener(listener);
@@ -171,21 +174,7 @@ public final class HlsSession {
         return Future.succeededFuture();
       }
       return startMaster((MasterPlaylist) playlist);
-    }).recover(e -> Future.failedFuture(openFailure(e, url)));
-  }
-
-  /** Any failure while opening as an {@link HlsException}: transient ones are final here too. */
-  private static HlsException openFailure(Throwable e, String playlistUrl) {
-    if (e instanceof HlsException h) {
-      return h;
-    }
-    if (e instanceof FetchException f && (f.kind() == FetchException.Kind.CLOSED
-        || f.kind() == FetchException.Kind.CANCELLED)) {
-      return new HlsException(HlsException.Kind.CLOSED, playlistUrl + ": " + f.getMessage(), -1,
-          playlistUrl, f);
-    }
-    return new HlsException(HlsException.Kind.PLAYLIST_UNAVAILABLE,
-        playlistUrl + ": " + e.getMessage(), -1, playlistUrl, e);
+    }).recover(e -> Future.failedFuture(HlsException.ofPlaylistFailure(e, url)));
   }
 
   private Future<Void> startMaster(MasterPlaylist master) {
@@ -266,7 +255,7 @@ public final class HlsSession {
 
   private Future<TrackPeer.LoadedPlaylist> loadFirst(TrackPeer peer, String playlistUrl) {
     return peer.loadMedia(playlistUrl, RequestPriority.BLOCKING)
-        .recover(e -> Future.failedFuture(openFailure(e, playlistUrl)));
+        .recover(e -> Future.failedFuture(HlsException.ofPlaylistFailure(e, playlistUrl)));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.abrfetch.fetcher.hls;
 import io.abrfetch.fetcher.BodySink;
 import io.abrfetch.fetcher.ByteRange;
 import io.abrfetch.fetcher.Downloader;
+import io.abrfetch.fetcher.EventLoopContexts;
 import io.abrfetch.fetcher.FetchException;
 import io.abrfetch.fetcher.FetchRequest;
 import io.abrfetch.fetcher.FetchResult;
@@ -25,10 +26,8 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.streams.WriteStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -205,18 +204,8 @@ public final class VariantDownload {
       throw new IllegalArgumentException("vertx, downloader, url, options: null "
           + "(expected: non-null)");
     }
-    try {
-      URI uri = new URI(url);
-      if (!uri.isAbsolute() || uri.getHost() == null) {
-        throw new URISyntaxException(url, "not absolute");
-      }
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("url: " + url + " (expected: an absolute http(s) URL)",
-          e);
-    }
-    ContextInternal current = ((VertxInternal) vertx).getOrCreateContext();
-    ContextInternal context = current.isEventLoopContext() ? current
-        : ((VertxInternal) vertx).createEventLoopContext();
+    HlsSession.checkAbsoluteUrl(url);
+    ContextInternal context = EventLoopContexts.currentOrNew(vertx);
     return new VariantDownload(context, downloader, url, options);
   }
 
@@ -325,7 +314,7 @@ public final class VariantDownload {
         .sink(BodySink.collect(options.maxSegmentBytes()))
         .build();
     return submit(request)
-        .recover(e -> Future.failedFuture(playlistFailure(e, playlistUrl)))
+        .recover(e -> Future.failedFuture(HlsException.ofPlaylistFailure(e, playlistUrl)))
         .compose(result -> {
           try {
             return Future.succeededFuture(new Parsed(result.url(),
@@ -335,19 +324,6 @@ public final class VariantDownload {
                 playlistUrl + ": " + e.getMessage(), -1, playlistUrl, e));
           }
         });
-  }
-
-  private static HlsException playlistFailure(Throwable e, String playlistUrl) {
-    if (e instanceof HlsException h) {
-      return h;
-    }
-    if (e instanceof FetchException f && (f.kind() == FetchException.Kind.CLOSED
-        || f.kind() == FetchException.Kind.CANCELLED)) {
-      return new HlsException(HlsException.Kind.CLOSED, playlistUrl + ": " + f.getMessage(), -1,
-          playlistUrl, f);
-    }
-    return new HlsException(HlsException.Kind.PLAYLIST_UNAVAILABLE,
-        playlistUrl + ": " + e.getMessage(), -1, playlistUrl, e);
   }
 
   /** Starts segments while fewer than {@code concurrency} run and the window has room. */
