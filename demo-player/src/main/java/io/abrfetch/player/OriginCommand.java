@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,8 +119,7 @@ public final class OriginCommand implements Callable<Integer> {
   @Option(names = "--fault-seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
   long faultSeed;
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch closed = new CountDownLatch(1);
+  private final RunUntilStopped running = new RunUntilStopped();
 
   @Override
   public Integer call() throws Exception {
@@ -138,37 +136,21 @@ public final class OriginCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(announcement(server));
     out.flush();
-    Thread hook = new Thread(() -> {
-      stopped.countDown();
-      // Give the server a moment to close its connections before the JVM halts.
+    // On Ctrl-C the JVM gives the server a moment to close its connections.
+    OriginServer started = server;
+    running.await("origin-shutdown", 5_000, () -> {
       try {
-        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "origin-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stopped.await();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is already exiting because of Ctrl-C: the hook has run.
-      }
-      try {
-        server.close().await();
+        started.close().await();
       } finally {
         vertx.close().await();
-        closed.countDown();
       }
-    }
+    });
     return 0;
   }
 
   /** Makes a running {@link #call()} close its server and return. */
   public void stop() {
-    stopped.countDown();
+    running.stop();
   }
 
   /** Starts the origin these options describe on {@code vertx}, with its faults installed. */

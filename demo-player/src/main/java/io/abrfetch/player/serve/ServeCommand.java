@@ -1,5 +1,6 @@
 package io.abrfetch.player.serve;
 
+import io.abrfetch.player.RunUntilStopped;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -9,8 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +38,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "JSON config file (default: every default).")
   Path configFile;
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch closed = new CountDownLatch(1);
+  private final RunUntilStopped running = new RunUntilStopped();
 
   @Override
   public Integer call() throws Exception {
@@ -60,37 +58,21 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(announcement(verticle));
     out.flush();
-    Thread hook = new Thread(() -> {
-      stopped.countDown();
-      // Let the undeploy finish (sessions closed, fetches ended) before the JVM halts.
+    // On Ctrl-C or SIGTERM the JVM waits for the undeploy (sessions closed, fetches ended).
+    String deployed = deploymentId;
+    running.await("serve-shutdown", verticle.serveConfig().shutdownTimeoutMs() + 5_000, () -> {
       try {
-        closed.await(verticle.serveConfig().shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      stopped.await();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C or SIGTERM: the hook is running and waits for the undeploy below.
-      }
-      try {
-        vertx.undeploy(deploymentId).await();
+        vertx.undeploy(deployed).await();
       } finally {
         vertx.close().await();
-        closed.countDown();
       }
-    }
+    });
     return 0;
   }
 
   /** Makes a running {@link #call()} undeploy the verticle and return. */
   public void stop() {
-    stopped.countDown();
+    running.stop();
   }
 
   /** The line printed once the verticle runs: where its HTTP API and event-bus API are. */
