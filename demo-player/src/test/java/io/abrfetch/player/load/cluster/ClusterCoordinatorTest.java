@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class ClusterCoordinatorTest {
   private static ClusterNode coordinatorNode;
   private static ClusterNode workerNode;
   private static ClusterSettings.Builder coordinatorSettings;
-  private static final List<String> LOG = Collections.synchronizedList(new ArrayList<>());
+  private static final List<String> LOG = new CopyOnWriteArrayList<>();
   private static final List<io.vertx.core.eventbus.MessageConsumer<?>> SCRIPTED =
       Collections.synchronizedList(new ArrayList<>());
   private String deployment;

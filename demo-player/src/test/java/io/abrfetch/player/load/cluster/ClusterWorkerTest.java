@@ -12,10 +12,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +34,7 @@ class ClusterWorkerTest {
 
   private static LoopbackCluster cluster;
   private final List<MessageConsumer<?>> scripted = new ArrayList<>();
-  private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> log = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Message<JsonObject>> registrations = new LinkedBlockingQueue<>();
   private final BlockingQueue<Message<JsonObject>> finals = new LinkedBlockingQueue<>();
   private final AtomicInteger heartbeats = new AtomicInteger();
